@@ -1,0 +1,144 @@
+package emulator
+
+import "strings"
+
+// The emulated org's users, permissions, field-level security and sharing.
+//
+// Users (password for all: DemoPassword):
+//
+//	admin@acme.demo        System Administrator  everything; sees and edits every record
+//	alice@acme.demo        Standard User         see below
+//	bob@acme.demo          Standard User         see below; owns different Opportunities than alice
+//	integration@acme.demo  Integration User      System Administrator-like API user; the
+//	                                             client-credentials run-as user
+//	former@acme.demo       Standard User         inactive (Active=false): logins fail
+//
+// Standard User profile:
+//   - object permissions: Account read/create/edit but NOT delete
+//     (DELETE -> 400 INSUFFICIENT_ACCESS_OR_READONLY); User is read-only; every other object
+//     full CRUD.
+//   - field-level security: Account.AnnualRevenue is invisible. It behaves exactly like a
+//     field that does not exist: INVALID_FIELD in SOQL (every clause), in ?fields= on get,
+//     in SOSL RETURNING, and INVALID_FIELD_FOR_INSERT_UPDATE on create/update; it is absent
+//     from describe and from records returned without an explicit field list.
+//   - sharing: Opportunity is Private. A Standard User sees, edits and deletes only the
+//     Opportunities they own; anybody else's is invisible in queries and search, and
+//     get/update/delete by Id answer 404 NOT_FOUND. Every other object is Public Read/Write.
+//
+// System Administrator and Integration User: all objects, all fields, all records.
+
+// DemoPassword is the password of every emulated user.
+const DemoPassword = "sfmcp-Demo-1"
+
+// User is an emulated Salesforce user.
+type User struct {
+	ID          string // 18-char 005 id
+	Username    string
+	Password    string
+	Name        string
+	Email       string
+	ProfileName string
+	Profile     *Profile
+	Active      bool
+}
+
+// ObjectPerms are CRUD permissions on one object.
+type ObjectPerms struct{ Read, Create, Edit, Delete bool }
+
+// Profile is a set of permissions shared by users.
+type Profile struct {
+	Name string
+	// ViewAll: sees and edits every record regardless of sharing.
+	ViewAll bool
+	// Objects overrides permissions per object API name; unlisted objects are full CRUD.
+	Objects map[string]ObjectPerms
+	// Hidden lists fields invisible through FLS, as "Object.Field".
+	Hidden map[string]bool
+	// Private lists objects with Private sharing for this profile (owner-only access).
+	Private map[string]bool
+}
+
+var (
+	profileAdmin = &Profile{Name: "System Administrator", ViewAll: true}
+	profileInteg = &Profile{Name: "Integration User", ViewAll: true}
+	profileStd   = &Profile{
+		Name: "Standard User",
+		Objects: map[string]ObjectPerms{
+			"Account": {Read: true, Create: true, Edit: true, Delete: false},
+			"User":    {Read: true},
+		},
+		Hidden:  map[string]bool{"Account.AnnualRevenue": true},
+		Private: map[string]bool{"Opportunity": true},
+	}
+)
+
+// perms returns the object permissions of the profile for obj.
+func (p *Profile) perms(obj string) ObjectPerms {
+	if pp, ok := p.Objects[obj]; ok {
+		return pp
+	}
+	if obj == "User" && !p.ViewAll {
+		return ObjectPerms{Read: true}
+	}
+	return ObjectPerms{Read: true, Create: true, Edit: true, Delete: true}
+}
+
+// fieldVisible reports whether FLS lets the profile see obj.field (API names, exact case).
+func (p *Profile) fieldVisible(obj, field string) bool {
+	return !p.Hidden[obj+"."+field]
+}
+
+// private reports whether records of obj are owner-only for this profile.
+func (p *Profile) private(obj string) bool { return !p.ViewAll && p.Private[obj] }
+
+func (o *Org) initUsers() {
+	specs := []struct {
+		user, name string
+		prof       *Profile
+		active     bool
+	}{
+		{"admin", "Ada Admin", profileAdmin, true},
+		{"alice", "Alice Anders", profileStd, true},
+		{"bob", "Bob Brennan", profileStd, true},
+		{"integration", "Integration User", profileInteg, true},
+		{"former", "Fern Former", profileStd, false},
+	}
+	o.usersBy = map[string]*User{}
+	for i, s := range specs {
+		u := &User{
+			ID:          makeID("005", uint64(1000+i)),
+			Username:    s.user + "@acme.demo",
+			Password:    DemoPassword,
+			Name:        s.name,
+			Email:       s.user + "@acme.demo",
+			ProfileName: s.prof.Name,
+			Profile:     s.prof,
+			Active:      s.active,
+		}
+		o.users = append(o.users, u)
+		o.usersBy[strings.ToLower(u.Username)] = u
+		o.usersBy[u.ID] = u
+	}
+}
+
+// Users lists the org's users (copies).
+func (o *Org) Users() []User {
+	out := make([]User, len(o.users))
+	for i, u := range o.users {
+		out[i] = *u
+	}
+	return out
+}
+
+// userByUsername finds a user by username, case-insensitively; nil if unknown.
+func (o *Org) userByUsername(name string) *User {
+	return o.usersBy[strings.ToLower(name)]
+}
+
+// userByID finds a user by 15- or 18-char id; nil if unknown.
+func (o *Org) userByID(id string) *User {
+	if id18, ok := normID(id); ok {
+		return o.usersBy[id18]
+	}
+	return nil
+}
