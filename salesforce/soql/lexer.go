@@ -181,7 +181,7 @@ func validDateTimeShape(kind tokKind, text string) bool {
 	return len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':'
 }
 
-// lexString scans a single-quoted literal starting at src[i] == '\”.
+// lexString scans a single-quoted literal whose opening quote is at src[i].
 func lexString(src string, i int) (token, int) {
 	var b strings.Builder
 	j := i + 1
