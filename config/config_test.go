@@ -197,7 +197,7 @@ store: {backend: file, path: tokens.enc, key_file: key}
 		t.Fatal(err)
 	}
 	checks := []struct {
-		name     string
+		name      string
 		got, want any
 	}{
 		{"user", c.User, "alice"},
