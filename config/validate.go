@@ -209,7 +209,7 @@ func collect(e *jsonschema.ValidationError, d *document, out *[]Issue) {
 		known := propertyNames(node)
 		for _, p := range k.Properties {
 			msg := "unknown key"
-			if s := suggest(p, known); s != "" {
+			if s := Suggest(p, known); s != "" {
 				msg += "; did you mean " + s + "?"
 			} else if len(known) > 0 {
 				msg += "; known keys: " + strings.Join(known, ", ")
@@ -226,7 +226,7 @@ func collect(e *jsonschema.ValidationError, d *document, out *[]Issue) {
 			want = append(want, fmt.Sprint(w))
 		}
 		msg := fmt.Sprintf("%s is not allowed; use one of %s", display(k.Got), strings.Join(want, ", "))
-		if s := suggest(fmt.Sprint(k.Got), want); s != "" {
+		if s := Suggest(fmt.Sprint(k.Got), want); s != "" {
 			msg = fmt.Sprintf("%s is not allowed; did you mean %s? (one of %s)", display(k.Got), s, strings.Join(want, ", "))
 		}
 		issue(path, msg)
@@ -402,8 +402,9 @@ func ratString(r *big.Rat) string {
 	return r.FloatString(2)
 }
 
-// suggest returns the candidate closest to s by edit distance, if it is close enough.
-func suggest(s string, candidates []string) string {
+// Suggest returns the candidate closest to s by edit distance (case-insensitive), or ""
+// when none is close enough; for "did you mean" hints on names from the config.
+func Suggest(s string, candidates []string) string {
 	best, bestD := "", -1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
