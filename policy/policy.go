@@ -82,11 +82,11 @@ type Tool struct {
 
 // Policy is a validated policy. It is immutable and safe for concurrent use.
 type Policy struct {
-	tools     map[string]Level            // every known tool -> effective level
-	objects   map[string]map[string]Level // lower(object) -> tool -> level
-	objName   map[string]string           // lower(object) -> name as written
+	tools     map[string]Level             // every known tool -> effective level
+	objects   map[string]map[string]Level  // lower(object) -> tool -> level
+	objName   map[string]string            // lower(object) -> name as written
 	deny      map[string]map[string]string // lower(object) -> lower(field) -> "Object.Field" as written
-	denyNames map[string]bool             // lower(field) of every denied field
+	denyNames map[string]bool              // lower(field) of every denied field
 }
 
 var (
