@@ -41,7 +41,11 @@ func Explain(err error) string {
 	case errors.Is(err, ErrOutcomeUnknown):
 		s = err.Error() + ". The change may or may not have been made: check the record before retrying."
 	case errors.As(err, &me):
-		s = "The upsert matched " + strconv.Itoa(len(me.URLs)) + " records with " + orUnknown(me.Field) + " = " + quote(me.Value) +
+		by := "its external Id"
+		if me.Field != "" {
+			by = me.Field + " = " + quote(me.Value)
+		}
+		s = "The upsert matched " + strconv.Itoa(len(me.URLs)) + " records by " + by +
 			", so nothing was changed. Matching Ids: " + strings.Join(me.IDs, ", ") +
 			". Update one of them by Id, or make the external Id value unique."
 	case errors.As(err, &te):
@@ -86,19 +90,19 @@ func explainError(e *Error) string {
 			return "Relationship '" + m[1] + "' is not valid" + position(msg) +
 				". Use the relationship name, not the field name (Owner.Name, not OwnerId.Name; custom lookups end in __r). " + describeHint + " to see relationship names."
 		}
-		return "A field name is not valid: " + msg + ". " + describeHint + " to get the valid field names."
+		return "A field name is not valid: " + sentence(msg) + " " + describeHint + " to get the valid field names."
 	case "INVALID_TYPE":
 		if m := reTypeNotFound.FindStringSubmatch(msg); m != nil {
 			return "Object '" + m[1] + "' does not exist or your user cannot access it. Custom objects end in __c. Call describe_object with no argument to list the objects you can use."
 		}
-		return "The object type is not valid: " + msg + ". Call describe_object with no argument to list the objects you can use."
+		return "The object type is not valid: " + sentence(msg) + " Call describe_object with no argument to list the objects you can use."
 	case "MALFORMED_QUERY":
-		return "The SOQL query is not valid: " + msg + "\nFix the query at the position shown and try again."
+		return "The SOQL query is not valid:\n" + msg + "\nFix the query at the position shown and try again."
 	case "MALFORMED_ID":
-		return "An Id is not valid here: " + msg + ". Record Ids are the 15 or 18 characters Salesforce returns, and must belong to the right object (Account Ids start with 001, Contact 003...). Find the right Id with search_records or query_records."
+		return "An Id is not valid here: " + sentence(msg) + " Record Ids are the 15 or 18 characters Salesforce returns, and must belong to the right object (Account Ids start with 001, Contact 003...). Find the right Id with search_records or query_records."
 	case "NOT_FOUND":
 		if strings.Contains(msg, "external ID field") {
-			return msg + ". " + describeHint + " and use a field marked as an external Id."
+			return sentence(msg) + " " + describeHint + " and use a field marked as an external Id."
 		}
 		return "The record was not found: it may have been deleted, the Id may belong to a different object, or your user cannot see it. Find it with search_records or query_records."
 	case "ENTITY_IS_DELETED":
@@ -116,7 +120,7 @@ func explainError(e *Error) string {
 		}
 		return s + ". Change the values so that the rule is satisfied."
 	case "DUPLICATE_VALUE":
-		return "Another record already has this value in a unique field: " + msg + ". Use a different value, or update the existing record instead."
+		return "Another record already has this value in a unique field: " + sentence(msg) + " Use a different value, or update the existing record instead."
 	case "DUPLICATES_DETECTED":
 		s := "A duplicate rule blocked the save: " + msg
 		if len(e.DuplicateIDs) > 0 {
@@ -148,15 +152,15 @@ func explainError(e *Error) string {
 		if strings.Contains(strings.ToLower(msg), "offset") {
 			return "OFFSET can be at most 2000 (" + msg + "). To read further, use the cursor returned with the previous page, or page with ORDER BY Id and WHERE Id > the last Id seen."
 		}
-		return "A number is outside the valid range: " + msg + "."
+		return "A number is outside the valid range: " + sentence(msg)
 	case "INVALID_QUERY_LOCATOR":
 		return "The query cursor has expired or is no longer valid. Run the query again from the start."
 	case "MALFORMED_SEARCH", "INVALID_SEARCH":
-		return "The search is not valid: " + msg + ". Search terms need at least 2 characters and go inside braces, e.g. FIND {Acme}; reserved characters such as ? & | ! { } [ ] ( ) ^ ~ * : \\ \" ' + - must be escaped."
+		return "The search is not valid: " + sentence(msg) + " Search terms need at least 2 characters and go inside braces, e.g. FIND {Acme}; reserved characters such as ? & | ! { } [ ] ( ) ^ ~ * : \\ \" ' + - must be escaped."
 	case "INVALID_FIELD_FOR_INSERT_UPDATE":
 		return "These fields cannot be set: " + strings.Join(fieldsOf(e), ", ") + " (read-only, calculated, or hidden from your user). Remove them from the values. " + describeHint + " to see which fields can be created or updated."
 	case "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST":
-		return msg + ". The field accepts only its defined picklist values: " + describeHint + " to see the allowed values."
+		return sentence(msg) + " The field accepts only its defined picklist values: " + describeHint + " to see the allowed values."
 	case "INVALID_CROSS_REFERENCE_KEY":
 		s := "An Id in the values does not point to a valid record of the right type: " + msg
 		if len(e.Fields) > 0 {
@@ -164,7 +168,7 @@ func explainError(e *Error) string {
 		}
 		return s + ". Check the Id with query_records."
 	case CodeServerUnavailable:
-		return "Salesforce is temporarily unavailable (overloaded or under maintenance): " + msg + ". Try again in a few minutes."
+		return "Salesforce is temporarily unavailable (overloaded or under maintenance): " + sentence(msg) + " Try again in a few minutes."
 	case "UNKNOWN_EXCEPTION":
 		return "Salesforce hit an internal error (" + msg + "). Try again; if it keeps failing, simplify the request."
 	case CodeInvalidArgument:
@@ -233,6 +237,15 @@ func fieldsOf(e *Error) []string {
 		return []string{msg}
 	}
 	return []string{"(not named by Salesforce)"}
+}
+
+// sentence returns s ending with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
 
 func quote(s string) string { return "'" + truncate(s, 80) + "'" }

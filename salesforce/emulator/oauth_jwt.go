@@ -81,13 +81,12 @@ func (o *Org) grantJWTBearer(t *tokenRequest) (*tokenResponse, *oauthError) {
 	if !o.validAudience(t.r, claims["aud"]) {
 		return nil, errGrant("audience is invalid")
 	}
+	// A missing, past or too distant exp (e.g. written in milliseconds) is reported the
+	// way Salesforce does: "expired authorization code" (WIRE.md §1.6).
 	exp, ok := numericClaim(claims["exp"])
 	now := o.now()
-	if !ok || !time.Unix(exp, 0).After(now) {
+	if at := time.Unix(exp, 0); !ok || !at.After(now) || at.After(now.Add(jwtMaxAhead)) {
 		return nil, errGrant("expired authorization code")
-	}
-	if time.Unix(exp, 0).After(now.Add(jwtMaxAhead)) {
-		return nil, errAssertion
 	}
 	name, _ := claims["sub"].(string)
 	if prn, _ := claims["prn"].(string); prn != "" {

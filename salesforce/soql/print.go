@@ -197,10 +197,10 @@ func writeJoined(b *strings.Builder, es []Expr, sep, alias string) {
 	}
 }
 
-// writeOperandExpr prints e, in parentheses if it is an AND or OR.
+// writeOperandExpr prints e, in parentheses unless it is a comparison.
 func writeOperandExpr(b *strings.Builder, e Expr, alias string) {
 	switch e.(type) {
-	case *AndExpr, *OrExpr:
+	case *AndExpr, *OrExpr, *NotExpr:
 		b.WriteByte('(')
 		writeExpr(b, e, alias)
 		b.WriteByte(')')

@@ -2,11 +2,19 @@ package soql
 
 import "strings"
 
-// cond parses a WHERE/HAVING condition. As in Salesforce, AND and OR cannot
-// be mixed at one level without parentheses.
+// cond parses a WHERE/HAVING condition with Salesforce's grammar:
+//
+//	cond := NOT term | term (AND term)* | term (OR term)*
+//	term := ( cond ) | comparison
+//
+// so AND and OR cannot be mixed at one level without parentheses, and NOT
+// after AND/OR needs them too: "a AND (NOT b)".
 func (p *parser) cond(depth int) Expr {
 	if depth > maxDepth {
 		p.fail(p.peek())
+	}
+	if p.acceptKw("NOT") {
+		return &NotExpr{Expr: p.term(depth)}
 	}
 	first := p.term(depth)
 	conj := ""
@@ -20,10 +28,10 @@ func (p *parser) cond(depth int) Expr {
 		case isKw(t, "OR"):
 			c = "OR"
 		default:
-			switch {
-			case conj == "AND":
+			switch conj {
+			case "AND":
 				return &AndExpr{Exprs: list}
-			case conj == "OR":
+			case "OR":
 				return &OrExpr{Exprs: list}
 			}
 			return first
@@ -40,18 +48,9 @@ func (p *parser) cond(depth int) Expr {
 	}
 }
 
-// term parses NOT term | ( cond ) | comparison.
+// term parses ( cond ) | comparison.
 func (p *parser) term(depth int) Expr {
-	if depth > maxDepth {
-		p.fail(p.peek())
-	}
-	t := p.peek()
-	switch {
-	case isKw(t, "NOT"):
-		p.next()
-		return &NotExpr{Expr: p.term(depth + 1)}
-	case isPunct(t, "("):
-		p.next()
+	if p.acceptPunct("(") {
 		e := p.cond(depth + 1)
 		p.expectPunct(")")
 		return e
