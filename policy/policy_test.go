@@ -97,24 +97,24 @@ func TestDecide(t *testing.T) {
 		objects []string
 		want    Level
 	}{
-		{"query_records", nil, AlwaysAllow},                                 // read default
-		{"create_record", nil, NeedsApproval},                               // write default
-		{"delete_record", nil, Disabled},                                    // tool disabled
-		{"delete_record", []string{"Lead"}, Disabled},                       // still disabled
-		{"delete_record", []string{"Account"}, Disabled},                    // disabled tool ignores objects
-		{"get_record", nil, NeedsApproval},                                  // tightened tool level
-		{"create_record", []string{"Task"}, AlwaysAllow},                    // object relaxes
-		{"create_record", []string{"task"}, AlwaysAllow},                    // case-insensitive
-		{"create_record", []string{"Account"}, NeedsApproval},               // no override: tool level
-		{"create_record", []string{"Task", "Account"}, NeedsApproval},       // strictest over objects
-		{"create_record", []string{"Task", "Contact"}, Disabled},            // object disables
-		{"log_activity", []string{"Task"}, AlwaysAllow},                     // relax
-		{"update_record", []string{"Opportunity"}, Disabled},                // object tightens
-		{"update_record", []string{"Account"}, NeedsApproval},               // other object unaffected
-		{"query_records", []string{"Opportunity"}, NeedsApproval},           // read tightened per object
+		{"query_records", nil, AlwaysAllow},                                  // read default
+		{"create_record", nil, NeedsApproval},                                // write default
+		{"delete_record", nil, Disabled},                                     // tool disabled
+		{"delete_record", []string{"Lead"}, Disabled},                        // still disabled
+		{"delete_record", []string{"Account"}, Disabled},                     // disabled tool ignores objects
+		{"get_record", nil, NeedsApproval},                                   // tightened tool level
+		{"create_record", []string{"Task"}, AlwaysAllow},                     // object relaxes
+		{"create_record", []string{"task"}, AlwaysAllow},                     // case-insensitive
+		{"create_record", []string{"Account"}, NeedsApproval},                // no override: tool level
+		{"create_record", []string{"Task", "Account"}, NeedsApproval},        // strictest over objects
+		{"create_record", []string{"Task", "Contact"}, Disabled},             // object disables
+		{"log_activity", []string{"Task"}, AlwaysAllow},                      // relax
+		{"update_record", []string{"Opportunity"}, Disabled},                 // object tightens
+		{"update_record", []string{"Account"}, NeedsApproval},                // other object unaffected
+		{"query_records", []string{"Opportunity"}, NeedsApproval},            // read tightened per object
 		{"query_records", []string{"Account", "Opportunity"}, NeedsApproval}, // a touched object tightens
-		{"query_records", []string{"Account", "Contact"}, AlwaysAllow},      // override for other tool ignored
-		{"get_record", []string{"Contact"}, AlwaysAllow},                    // relaxes a tightened tool
+		{"query_records", []string{"Account", "Contact"}, AlwaysAllow},       // override for other tool ignored
+		{"get_record", []string{"Contact"}, AlwaysAllow},                     // relaxes a tightened tool
 		{"get_record", []string{"Contact", "Lead"}, NeedsApproval},
 		{"no_such_tool", nil, Disabled}, // unknown: fail closed
 		{"no_such_tool", []string{"Task"}, Disabled},
