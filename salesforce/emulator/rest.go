@@ -185,7 +185,7 @@ func (c *reqCtx) routeSObjects(seg []string) {
 			}
 			return
 		}
-		if c.methods(http.MethodGet, http.MethodPatch, http.MethodDelete, http.MethodPost) {
+		if c.methods(http.MethodGet, http.MethodPatch, http.MethodDelete) {
 			c.byExternalID(ob, seg[1], seg[2])
 		}
 	default:
@@ -223,13 +223,13 @@ func (c *reqCtx) limits() {
 		Remaining int `json:"Remaining"`
 	}
 	writeJSON(c.w, http.StatusOK, map[string]limit{
-		"DailyApiRequests":         {lim, lim - used},
-		"DailyAsyncApexExecutions": {250000, 250000},
-		"DailyBulkApiBatches":      {15000, 15000},
-		"DailyBulkV2QueryJobs":     {10000, 10000},
-		"DataStorageMB":            {5, 5},
-		"FileStorageMB":            {20, 20},
-		"SingleEmail":              {15, 15},
+		"DailyApiRequests":              {lim, lim - used},
+		"DailyAsyncApexExecutions":      {250000, 250000},
+		"DailyBulkApiBatches":           {15000, 15000},
+		"DailyBulkV2QueryJobs":          {10000, 10000},
+		"DataStorageMB":                 {5, 5},
+		"FileStorageMB":                 {20, 20},
+		"SingleEmail":                   {15, 15},
 		"HourlyPublishedPlatformEvents": {50000, 50000},
 	})
 }

@@ -142,17 +142,17 @@ func newField(name, label, typ string, length int) *Field {
 	return f
 }
 
-func fStr(name, label string, n int) *Field   { return newField(name, label, tString, n) }
-func fText(name, label string, n int) *Field  { return newField(name, label, tTextarea, n) }
-func fEmail(name, label string) *Field        { return newField(name, label, tEmail, 80) }
-func fPhone(name, label string) *Field        { return newField(name, label, tPhone, 40) }
-func fURL(name, label string) *Field          { return newField(name, label, tURL, 255) }
-func fBool(name, label string) *Field         { return newField(name, label, tBool, 0) }
-func fDate(name, label string) *Field         { return newField(name, label, tDate, 0) }
-func fDateTime(name, label string) *Field     { return newField(name, label, tDateTime, 0) }
-func fInt(name, label string) *Field          { return newField(name, label, tInt, 0) }
-func fNum(name, label, typ string) *Field     { f := newField(name, label, typ, 0); f.Scale = 2; return f }
-func fBase64(name, label string) *Field       { return newField(name, label, tBase64, 0) }
+func fStr(name, label string, n int) *Field  { return newField(name, label, tString, n) }
+func fText(name, label string, n int) *Field { return newField(name, label, tTextarea, n) }
+func fEmail(name, label string) *Field       { return newField(name, label, tEmail, 80) }
+func fPhone(name, label string) *Field       { return newField(name, label, tPhone, 40) }
+func fURL(name, label string) *Field         { return newField(name, label, tURL, 255) }
+func fBool(name, label string) *Field        { return newField(name, label, tBool, 0) }
+func fDate(name, label string) *Field        { return newField(name, label, tDate, 0) }
+func fDateTime(name, label string) *Field    { return newField(name, label, tDateTime, 0) }
+func fInt(name, label string) *Field         { return newField(name, label, tInt, 0) }
+func fNum(name, label, typ string) *Field    { f := newField(name, label, typ, 0); f.Scale = 2; return f }
+func fBase64(name, label string) *Field      { return newField(name, label, tBase64, 0) }
 func fPick(name, label string, v ...string) *Field {
 	f := newField(name, label, tPicklist, 255)
 	f.Picklist = v

@@ -18,7 +18,7 @@ type kv struct {
 }
 
 // decodeObject parses a JSON object keeping key order. Numbers stay json.Number.
-func decodeObject(body []byte) ([]kv, *apiError) {
+func parseBody(body []byte) ([]kv, *apiError) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	tok, err := dec.Token()
