@@ -55,7 +55,8 @@ type Query struct {
 	Update string
 }
 
-// SelectItem is an item of a SELECT list: *FieldRef, *FuncCall, *SubQuery or *TypeOf.
+// SelectItem is an item of a SELECT list: *FieldRef, *FuncCall, *SubQuery,
+// *TypeOf or *FieldsFunc.
 type SelectItem interface{ selectItem() }
 
 // Operand is a field reference or a function call: the left side of a
@@ -109,6 +110,12 @@ type TypeOf struct {
 	Field string       // the polymorphic relationship name, e.g. "What"
 	Whens []TypeOfWhen // at least one
 	Else  []*FieldRef  // nil if no ELSE
+}
+
+// FieldsFunc is the select item FIELDS(ALL), FIELDS(STANDARD) or
+// FIELDS(CUSTOM): every field of that set.
+type FieldsFunc struct {
+	Set string // "ALL", "STANDARD" or "CUSTOM"
 }
 
 // TypeOfWhen is one WHEN branch of a TYPEOF.
@@ -208,10 +215,11 @@ type OrderItem struct {
 	NullsLast *bool
 }
 
-func (*FieldRef) selectItem() {}
-func (*FuncCall) selectItem() {}
-func (*SubQuery) selectItem() {}
-func (*TypeOf) selectItem()   {}
+func (*FieldRef) selectItem()   {}
+func (*FuncCall) selectItem()   {}
+func (*SubQuery) selectItem()   {}
+func (*TypeOf) selectItem()     {}
+func (*FieldsFunc) selectItem() {}
 
 func (*FieldRef) operand() {}
 func (*FuncCall) operand() {}
@@ -253,5 +261,9 @@ type Ref struct {
 	Child string
 	// Path is the field path relative to Object (or to Child's object),
 	// alias removed, e.g. ["Owner", "Email"]; a plain field is ["Name"].
+	// A FIELDS(ALL|STANDARD|CUSTOM) select item is reported as the single
+	// segment "FIELDS(ALL)" (etc.), which is no valid field name: it stands
+	// for every field of that set, so a field deny list must treat it as
+	// matching.
 	Path []string
 }

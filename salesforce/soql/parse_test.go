@@ -44,6 +44,9 @@ func TestParseQueries(t *testing.T) {
 			&Query{Select: items(fr("Id"), &TypeOf{Field: "What", Whens: []TypeOfWhen{
 				{Object: "Account", Fields: []*FieldRef{fr("Phone"), fr("NumberOfEmployees")}},
 				{Object: "Opportunity", Fields: []*FieldRef{fr("Amount")}}}, Else: []*FieldRef{fr("Name")}}), From: "Task"}},
+		{"fields()", "SELECT FIELDS(standard), (SELECT FIELDS(ALL) FROM Contacts LIMIT 200) FROM Account LIMIT 200",
+			&Query{Select: items(&FieldsFunc{Set: "STANDARD"}, sub(&Query{Select: items(&FieldsFunc{Set: "ALL"}), From: "Contacts", Limit: intp(200)})),
+				From: "Account", Limit: intp(200)}},
 		{"semi-join and anti-join", "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Email != null) AND Id NOT IN (SELECT AccountId FROM Opportunity)",
 			&Query{Select: items(fr("Id")), From: "Account", Where: and(
 				cmp(fr("Id"), OpIn, sub(&Query{Select: items(fr("AccountId")), From: "Contact", Where: cmp(fr("Email"), OpNe, &NullValue{})})),
@@ -123,9 +126,10 @@ func TestParseWhere(t *testing.T) {
 		{"(a = 1 AND b = 2) OR c = 3", or(and(cmp(fr("a"), OpEq, num("1")), cmp(fr("b"), OpEq, num("2"))), cmp(fr("c"), OpEq, num("3")))},
 		{"((a = 1))", cmp(fr("a"), OpEq, num("1"))},
 		{"NOT a = 1", not(cmp(fr("a"), OpEq, num("1")))},
-		{"NOT a = 1 AND b = 2", and(not(cmp(fr("a"), OpEq, num("1"))), cmp(fr("b"), OpEq, num("2")))},
+		{"(NOT a = 1) AND b = 2", and(not(cmp(fr("a"), OpEq, num("1"))), cmp(fr("b"), OpEq, num("2")))},
+		{"NOT (NOT a = 1)", not(not(cmp(fr("a"), OpEq, num("1"))))},
 		{"NOT (a = 1 OR b = 2)", not(or(cmp(fr("a"), OpEq, num("1")), cmp(fr("b"), OpEq, num("2"))))},
-		{"a = 1 AND NOT Name LIKE 'x%'", and(cmp(fr("a"), OpEq, num("1")), not(cmp(fr("Name"), OpLike, str("x%"))))},
+		{"a = 1 AND (NOT Name LIKE 'x%')", and(cmp(fr("a"), OpEq, num("1")), not(cmp(fr("Name"), OpLike, str("x%"))))},
 		{"CloseDate = 2024-02-29", cmp(fr("CloseDate"), OpEq, &DateValue{Text: "2024-02-29", Year: 2024, Month: 2, Day: 29})},
 		{"CreatedDate > 2024-01-31T23:59:59Z", cmp(fr("CreatedDate"), OpGt, &DateTimeValue{Text: "2024-01-31T23:59:59Z"})},
 		{"CreatedDate > 2024-01-31T23:59:59+02:00", cmp(fr("CreatedDate"), OpGt, &DateTimeValue{Text: "2024-01-31T23:59:59+02:00"})},

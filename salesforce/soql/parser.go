@@ -254,6 +254,17 @@ func (p *parser) selectItem(depth int) SelectItem {
 	if isKw(t, "TYPEOF") && p.peekAt(1).kind == tIdent {
 		return p.typeOf()
 	}
+	if isKw(t, "FIELDS") && isPunct(p.peekAt(1), "(") {
+		p.next()
+		p.next()
+		a := p.next()
+		set := strings.ToUpper(a.text)
+		if a.kind != tIdent || (set != "ALL" && set != "STANDARD" && set != "CUSTOM") {
+			p.fail(a)
+		}
+		p.expectPunct(")")
+		return &FieldsFunc{Set: set}
+	}
 	op := p.operand(depth)
 	if a := p.peek(); a.kind == tIdent && !reserved(a.text) {
 		p.next()

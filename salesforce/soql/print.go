@@ -28,6 +28,10 @@ func writeQuery(b *strings.Builder, q *Query) {
 			b.WriteByte(')')
 		case *TypeOf:
 			writeTypeOf(b, it)
+		case *FieldsFunc:
+			b.WriteString("FIELDS(")
+			b.WriteString(it.Set)
+			b.WriteByte(')')
 		case Arg:
 			writeArg(b, it, q.Alias)
 			alias := ""

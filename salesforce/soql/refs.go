@@ -4,7 +4,7 @@ import "strings"
 
 // Refs lists every field the query touches: SELECT fields, function
 // arguments, WHERE, GROUP BY, HAVING, ORDER BY, TYPEOF branches (as
-// [relationship, field]), child subqueries (Child set, Object = the parent
+// [relationship, field]), FIELDS(...) (see Ref.Path), child subqueries (Child set, Object = the parent
 // object) and semi-join subqueries (Object = the subquery's FROM). Alias
 // prefixes are removed. Duplicates (compared case-insensitively) are
 // reported once, in order of first appearance.
@@ -46,6 +46,8 @@ func (r *refWalker) query(q *Query, object, child string) {
 			for _, f := range it.Else {
 				r.add(object, child, append([]string{it.Field}, f.Path...))
 			}
+		case *FieldsFunc:
+			r.add(object, child, []string{"FIELDS(" + it.Set + ")"})
 		case Arg:
 			r.arg(it, object, child)
 		}
