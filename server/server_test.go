@@ -1,0 +1,385 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/sfmcp/sfmcp/config"
+	"github.com/sfmcp/sfmcp/connections"
+	"github.com/sfmcp/sfmcp/policy"
+	"github.com/sfmcp/sfmcp/salesforce"
+	"github.com/sfmcp/sfmcp/salesforce/emulator"
+	"github.com/sfmcp/sfmcp/server"
+	"github.com/sfmcp/sfmcp/tools"
+)
+
+// env is an MCP server over an in-process emulated org, as one user.
+type env struct {
+	org    *emulator.Org
+	sf     *salesforce.Client
+	signer *policy.Signer
+	srv    *mcpserver.MCPServer
+}
+
+// bearer adds an access token to every request, as the connection's token
+// source does for real.
+type bearer struct {
+	token string
+	next  http.Handler
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	rec := httptest.NewRecorder()
+	b.next.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+type resolver struct{ conns map[string]*connections.Connection }
+
+func (r resolver) Resolve(_ context.Context, principal, name string) (*connections.Connection, error) {
+	if name == "" {
+		name = "demo"
+	}
+	c, ok := r.conns[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown connection %q", name)
+	}
+	return c, nil
+}
+
+func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, extra ...string) *env {
+	t.Helper()
+	org := emulator.New(emulator.Options{Seed: 1})
+	token, err := org.IssueToken("admin@acme.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{Transport: bearer{token: token, next: org.Handler()}}
+	sf, err := salesforce.New("http://127.0.0.1:1", hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := tools.All()
+	var pts []policy.Tool
+	for _, tl := range all {
+		pts = append(pts, policy.Tool{Name: tl.Name, Access: tl.Access})
+	}
+	p, err := policy.New(pol, pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := map[string]*connections.Connection{"demo": {Name: "demo", Client: sf}}
+	names := []string{"demo"}
+	for _, n := range extra {
+		conns[n] = &connections.Connection{Name: n, Client: sf}
+		names = append(names, n)
+	}
+	signer := policy.NewSigner([]byte("test-key-test-key-test-key-32byt"))
+	if lim.MaxRows == 0 {
+		lim = tools.Limits{MaxRows: 200, MaxBytes: 32768}
+	}
+	s, err := server.New(server.Options{Tools: all, Policy: p, Resolver: resolver{conns}, Connections: names, Limits: lim, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{org: org, sf: sf, signer: signer, srv: s}
+}
+
+// client connects an in-process client; el answers approval prompts (nil:
+// the client cannot elicit).
+func (e *env) client(t testing.TB, el client.ElicitationHandler) *client.Client {
+	t.Helper()
+	var opts []transport.InProcessOption
+	var copts []client.ClientOption
+	if el != nil {
+		opts = append(opts, transport.WithElicitationHandler(elicitFunc(el.Elicit)))
+		copts = append(copts, client.WithElicitationHandler(el))
+	}
+	tr := transport.NewInProcessTransportWithOptions(e.srv, opts...)
+	c := client.NewClient(tr, copts...)
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = "2025-11-25"
+	req.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
+	if el != nil {
+		req.Params.Capabilities.Elicitation = &mcp.ElicitationCapability{}
+	}
+	if _, err := c.Initialize(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+type elicitFunc func(context.Context, mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+
+func (f elicitFunc) Elicit(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return f(ctx, r)
+}
+
+type accept struct{ prompts []string }
+
+func (a *accept) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	a.prompts = append(a.prompts, r.Params.Message)
+	res := &mcp.ElicitationResult{}
+	res.Action = mcp.ElicitationResponseActionAccept
+	res.Content = map[string]any{"approve": true}
+	return res, nil
+}
+
+func call(t testing.TB, c *client.Client, name string, args map[string]any, mutate ...func(*mcp.CallToolRequest)) (string, bool) {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	for _, m := range mutate {
+		m(&req)
+	}
+	res, err := c.CallTool(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s: JSON-RPC error %v (tool failures must be isError results)", name, err)
+	}
+	var b strings.Builder
+	for _, ct := range res.Content {
+		if tc, ok := ct.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String(), res.IsError
+}
+
+func (e *env) count(t testing.TB, soql string) int {
+	t.Helper()
+	res, err := e.sf.Query(context.Background(), soql, salesforce.QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.TotalSize
+}
+
+func TestForgedAndReplayedApproval(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{})
+	c := e.client(t, &accept{})
+	args := map[string]any{"object": "Account", "fields": map[string]any{"Name": "Replay Co"}}
+	yes := mcp.InputResponses{"approve": mcp.NewElicitationInputResponse(mcp.ElicitationResult{
+		ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"approve": true}}})}
+	withState := func(state string) func(*mcp.CallToolRequest) {
+		return func(r *mcp.CallToolRequest) { r.Params.RequestState, r.Params.InputResponses = state, yes }
+	}
+
+	// Forged: not signed by the server.
+	if out, isErr := call(t, c, "create_record", args, withState("forged.state")); !isErr || !strings.Contains(out, "approval refused") {
+		t.Fatalf("forged approval: %v %s", isErr, out)
+	}
+	// Signed, but for other arguments.
+	other := e.signer.Sign(policy.Grant{Principal: "", Tool: "create_record", ArgsDigest: "x", Expires: time.Now().Add(time.Minute), Nonce: "n1"})
+	if out, isErr := call(t, c, "create_record", args, withState(other)); !isErr {
+		t.Fatalf("approval for other arguments accepted: %s", out)
+	}
+	if n := e.count(t, "SELECT Id FROM Account WHERE Name = 'Replay Co'"); n != 0 {
+		t.Fatalf("forged approvals wrote %d records", n)
+	}
+	// A genuine approval works once.
+	good := e.signer.Sign(policy.Grant{Principal: "", Tool: "create_record", ArgsDigest: policy.ArgsDigest("create_record", args),
+		Expires: time.Now().Add(time.Minute), Nonce: "n2"})
+	if out, isErr := call(t, c, "create_record", args, withState(good)); isErr {
+		t.Fatalf("genuine approval refused: %s", out)
+	}
+	if out, isErr := call(t, c, "create_record", args, withState(good)); !isErr || !strings.Contains(out, "approval refused") {
+		t.Fatalf("replayed approval: %v %s", isErr, out)
+	}
+	if n := e.count(t, "SELECT Id FROM Account WHERE Name = 'Replay Co'"); n != 1 {
+		t.Fatalf("want exactly 1 record after a replay, got %d", n)
+	}
+	// Expired.
+	old := e.signer.Sign(policy.Grant{Tool: "create_record", ArgsDigest: policy.ArgsDigest("create_record", args), Expires: time.Now().Add(-time.Second), Nonce: "n3"})
+	if _, isErr := call(t, c, "create_record", args, withState(old)); !isErr {
+		t.Fatal("expired approval accepted")
+	}
+}
+
+func TestArgumentsCannotApprove(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{})
+	c := e.client(t, nil)
+	for _, args := range []map[string]any{
+		{"object": "Account", "fields": map[string]any{"Name": "Self Approved"}, "approve": true},
+		{"object": "Account", "fields": map[string]any{"Name": "Self Approved"}, "requestState": "x"},
+		{"object": "Account", "fields": map[string]any{"Name": "Self Approved"}},
+	} {
+		if out, isErr := call(t, c, "create_record", args); !isErr {
+			t.Fatalf("create ran without approval: %s", out)
+		}
+	}
+	if n := e.count(t, "SELECT Id FROM Account WHERE Name = 'Self Approved'"); n != 0 {
+		t.Fatalf("%d records written without approval", n)
+	}
+}
+
+func TestPolicyObjectsAndDenyList(t *testing.T) {
+	pol := config.Policy{
+		Objects: map[string]map[string]string{
+			"Task":    {"log_activity": "always_allow"},
+			"Account": {"query_records": "disabled"},
+		},
+		Fields: config.Fields{Deny: []string{"Contact.Birthdate", "User.Email"}},
+	}
+	e := newEnv(t, pol, tools.Limits{})
+	c := e.client(t, nil)
+	contact := firstID(t, c, "SELECT Id FROM Contact LIMIT 1")
+	for _, q := range []string{
+		"SELECT Id, Birthdate FROM Contact",
+		"SELECT Id FROM Contact WHERE Birthdate = TODAY",
+		"SELECT Id, Owner.Email FROM Contact",
+		"SELECT Id, (SELECT Birthdate FROM Contacts) FROM Opportunity",
+	} {
+		out, isErr := call(t, c, "query_records", map[string]any{"soql": q})
+		if !isErr || !strings.Contains(out, "blocked by the admin") {
+			t.Errorf("%s: want refusal, got %v %s", q, isErr, out)
+		}
+	}
+	if out, isErr := call(t, c, "query_records", map[string]any{"soql": "SELECT Id FROM Account"}); !isErr || !strings.Contains(out, "disabled") {
+		t.Errorf("Account query should be disabled: %s", out)
+	}
+	out, isErr := call(t, c, "get_record", map[string]any{"id": contact})
+	if isErr || strings.Contains(out, "\nBirthdate,") || !strings.Contains(out, "withheld by policy: Birthdate") {
+		t.Errorf("get_record must withhold Birthdate: %s", out)
+	}
+	if out, isErr := call(t, c, "get_record", map[string]any{"id": contact, "fields": []string{"Birthdate"}}); !isErr {
+		t.Errorf("asking for a denied field must be refused: %s", out)
+	}
+	if out, isErr := call(t, c, "update_record", map[string]any{"id": contact, "fields": map[string]any{"Birthdate": "2000-01-01"}}); !isErr || !strings.Contains(out, "blocked") {
+		t.Errorf("writing a denied field must be refused: %s", out)
+	}
+	// Task: always_allow for log_activity, so no approval is needed.
+	if out, isErr := call(t, c, "log_activity", map[string]any{"type": "call", "record_id": contact}); isErr {
+		t.Errorf("log_activity on Task should be allowed: %s", out)
+	}
+	// ...but a meeting (Event) still needs approval, and this client cannot give it.
+	if out, isErr := call(t, c, "log_activity", map[string]any{"type": "meeting", "record_id": contact, "start": "2026-11-20T10:00:00Z"}); !isErr || !strings.Contains(out, "approval required") {
+		t.Errorf("meeting should need approval: %s", out)
+	}
+}
+
+func firstID(t testing.TB, c *client.Client, soql string) string {
+	t.Helper()
+	out, isErr := call(t, c, "query_records", map[string]any{"soql": soql})
+	if isErr {
+		t.Fatal(out)
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) < 3 {
+		t.Fatalf("no rows: %s", out)
+	}
+	return strings.Split(lines[2], ",")[0]
+}
+
+func TestCursorPagingAndBudget(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{MaxRows: 7, MaxBytes: 600})
+	c := e.client(t, nil)
+	total := e.count(t, "SELECT Id FROM Contact")
+	seen := map[string]bool{}
+	args := map[string]any{"soql": "SELECT Id, Name, Email FROM Contact ORDER BY Id"}
+	for pages := 0; ; pages++ {
+		if pages > total {
+			t.Fatal("paging does not end")
+		}
+		out, isErr := call(t, c, "query_records", args)
+		if isErr {
+			t.Fatal(out)
+		}
+		if len(out) > 600+300 {
+			t.Fatalf("page of %d bytes exceeds the budget", len(out))
+		}
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		for _, l := range lines[2:] {
+			id := strings.Split(l, ",")[0]
+			if seen[id] {
+				t.Fatalf("row %s returned twice", id)
+			}
+			seen[id] = true
+		}
+		cur := ""
+		if i := strings.Index(lines[0], "cursor="); i >= 0 {
+			cur = lines[0][i+len("cursor="):]
+		}
+		if cur == "" {
+			break
+		}
+		args = map[string]any{"cursor": cur}
+	}
+	if len(seen) != total {
+		t.Fatalf("paging returned %d rows, want %d", len(seen), total)
+	}
+	// A tampered cursor is refused.
+	if out, isErr := call(t, c, "query_records", map[string]any{"cursor": "eyJwIjoiIn0.AAAA"}); !isErr || !strings.Contains(out, "invalid cursor") {
+		t.Errorf("tampered cursor: %s", out)
+	}
+}
+
+func TestConnectionArgument(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{}, "sandbox")
+	c := e.client(t, nil)
+	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range list.Tools {
+		raw, _ := json.Marshal(tl.InputSchema)
+		if len(tl.RawInputSchema) > 0 {
+			raw = tl.RawInputSchema
+		}
+		if !strings.Contains(string(raw), `"enum":["demo","sandbox"]`) {
+			t.Errorf("%s: no connection enum in %s", tl.Name, raw)
+		}
+	}
+	if out, isErr := call(t, c, "describe_object", map[string]any{"object": "Account", "connection": "sandbox"}); isErr {
+		t.Errorf("connection argument: %s", out)
+	}
+	if out, isErr := call(t, c, "describe_object", map[string]any{"object": "Account", "connection": "nope"}); !isErr {
+		t.Errorf("unknown connection accepted: %s", out)
+	}
+}
+
+func TestBadInputIsAnIsErrorResult(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{})
+	c := e.client(t, nil)
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"query_records", map[string]any{"soql": "SELEC Id FROM Account"}, "MALFORMED_QUERY"},
+		{"query_records", map[string]any{}, "soql is required"},
+		{"query_records", map[string]any{"soql": "SELECT Nope__c FROM Account"}, "describe_object"},
+		{"query_records", map[string]any{"soql": "SELECT Id FROM Nope__c"}, "describe_object"},
+		{"get_record", map[string]any{"id": "not-an-id"}, "not a Salesforce Id"},
+		{"get_record", map[string]any{"id": "001000000000000AAA", "extra": 1}, "unknown argument"},
+		{"update_record", map[string]any{"id": "001000000000000AAA", "fields": map[string]any{}}, "fields is empty"},
+		{"create_record", map[string]any{"object": "Nope", "fields": map[string]any{"Name": "x"}}, "unknown object"},
+		{"create_record", map[string]any{"object": "Account", "fields": map[string]any{"Nmae": "x"}}, "no field \"Nmae\""},
+		{"create_record", map[string]any{"object": "Contact", "fields": map[string]any{"FirstName": "x"}}, "LastName"},
+		{"search_records", map[string]any{"text": "a"}, "at least 2"},
+		{"describe_object", map[string]any{"object": "Nope"}, "unknown object"},
+		{"log_activity", map[string]any{"type": "fax", "record_id": "001000000000000AAA"}, "not one of"},
+	} {
+		out, isErr := call(t, c, tc.tool, tc.args)
+		if !isErr || !strings.Contains(out, tc.want) {
+			t.Errorf("%s %v: want isError with %q, got %v %q", tc.tool, tc.args, tc.want, isErr, out)
+		}
+	}
+}
