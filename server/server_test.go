@@ -47,7 +47,9 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-type resolver struct{ conns map[string]*connections.Connection }
+type resolver struct {
+	conns map[string]*connections.Connection
+}
 
 func (r resolver) Resolve(_ context.Context, principal, name string) (*connections.Connection, error) {
 	if name == "" {

@@ -15,7 +15,7 @@ func TestClean(t *testing.T) {
 		"x\u2066y\u2069":             "xy",
 		"line1\nline2\tend":          "line1\nline2\tend",
 		"bell\a and nul\x00":         "bell and nul",
-		"Zoë, 東京":                   "Zoë, 東京",
+		"Zoë, 東京":                    "Zoë, 東京",
 		"\ufeffBOM":                  "BOM",
 		"tag\U000E0041s":             "tags",
 		"soft\u00adhyphen":           "softhyphen",
