@@ -54,7 +54,7 @@ func (c *Config) check(raw *Config, base string, lines map[string]int) []Issue {
 		c.InstructionsFile = abs(base, c.InstructionsFile)
 		data, err := os.ReadFile(c.InstructionsFile)
 		if err != nil {
-			ch.add("instructions_file", "cannot read it: %v", err)
+			ch.add("instructions_file", "cannot read %s: %v", c.InstructionsFile, pathErr(err))
 		}
 		c.Instructions = string(data)
 	}

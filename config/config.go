@@ -133,9 +133,18 @@ func Load(path string) (*Config, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s: %w", path, pathErr(err))
 	}
 	return Parse(data, path)
+}
+
+// pathErr drops the *fs.PathError wrapper (its path is already in our message).
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // LoadDefault loads $SFMCP_CONFIG if set (a missing file is then an error), else
@@ -154,7 +163,7 @@ func LoadDefault() (*Config, error) {
 		return Default(), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
+		return nil, fmt.Errorf("config %s: %w", p, pathErr(err))
 	}
 	return Parse(data, p)
 }

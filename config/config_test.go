@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad api_version", conn + "    api_version: '62'\n", "connections[0].api_version", []string{`"62" is not valid`, "v62.0"}},
 		{"bad callback port", conn + "    callback_port: 70000\n", "connections[0].callback_port", []string{"maximum is 65535"}},
 		{"both instructions", "instructions: hi\ninstructions_file: i.md\n", "instructions_file", []string{"either instructions or instructions_file"}},
-		{"missing instructions file", "instructions_file: nope.md\n", "instructions_file", []string{"cannot read it"}},
+		{"missing instructions file", "instructions_file: nope.md\n", "instructions_file", []string{"cannot read ", "nope.md: no such file"}},
 		{"both store keys", "store:\n  key_env: K\n  key_file: k\n", "store.key_file", []string{"either store.key_env or store.key_file"}},
 		{"duplicate yaml key", "user: a\nuser: b\n", "", []string{"user: duplicate key (first at line 1)"}},
 		{"not a mapping", "- a\n- b\n", "", []string{"must be a mapping"}},

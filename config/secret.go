@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -27,11 +26,7 @@ func (c Connection) ClientSecret() (string, error) {
 	case c.ClientSecretFile != "":
 		data, err := os.ReadFile(c.ClientSecretFile)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return "", fmt.Errorf("connection %s: cannot read client_secret_file %s: %v", c.Name, c.ClientSecretFile, err)
+			return "", fmt.Errorf("connection %s: cannot read client_secret_file %s: %w", c.Name, c.ClientSecretFile, pathErr(err))
 		}
 		v := strings.TrimSpace(string(data))
 		if v == "" {

@@ -24,7 +24,7 @@ type Resolver interface {
 type DeniedError struct {
 	Object string // the object the denied field belongs to, e.g. "User"
 	Field  string // the denied field, e.g. "Email"
-	Via    string // how the query reached it, e.g. "Account.Owner.Email" or "FIELDS(ALL)"; may be ""
+	Via    string // how a query reached it, e.g. "Account.Owner.Email" or "FIELDS(ALL)"; "" for CheckFields
 }
 
 func (e *DeniedError) Error() string {
@@ -32,10 +32,24 @@ func (e *DeniedError) Error() string {
 	switch {
 	case strings.HasPrefix(e.Via, "FIELDS("):
 		return fmt.Sprintf("%s on %s includes %s, which is blocked by the admin's policy; the query must not reference it: list the fields you need instead of %s", e.Via, e.Object, f, e.Via)
-	case e.Via != "" && !strings.EqualFold(e.Via, f):
+	case e.Via == "":
+		return fmt.Sprintf("field %s is blocked by the admin's policy: it is never read or written; remove it from the request", f)
+	case !strings.EqualFold(e.Via, f):
 		return fmt.Sprintf("field %s (referenced as %s) is blocked by the admin's policy; the query must not reference it: remove it from the query", f, e.Via)
 	}
 	return fmt.Sprintf("field %s is blocked by the admin's policy; the query must not reference it: remove it from the query", f)
+}
+
+// CheckFields refuses a read or write of fields of object when one is denied, e.g. the
+// values of create_record/update_record or the fields asked of get_record. The error
+// is a *DeniedError with Via "".
+func (p *Policy) CheckFields(object string, fields []string) error {
+	for _, f := range fields {
+		if p.DeniedField(object, f) {
+			return p.denied(object, f, "")
+		}
+	}
+	return nil
 }
 
 // CheckQuery refuses a query that references a denied field anywhere (SELECT, WHERE,

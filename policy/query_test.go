@@ -184,3 +184,21 @@ func TestCheckQueryFailsClosed(t *testing.T) {
 		t.Error("nil resolver with a path to resolve: allowed")
 	}
 }
+
+func TestCheckFields(t *testing.T) {
+	p := mustNew(t, config.Policy{Fields: config.Fields{Deny: []string{"Contact.Birthdate"}}})
+	if err := p.CheckFields("Contact", []string{"LastName", "Email"}); err != nil {
+		t.Errorf("allowed fields refused: %v", err)
+	}
+	if err := p.CheckFields("Lead", []string{"Birthdate"}); err != nil {
+		t.Errorf("other object's field refused: %v", err)
+	}
+	err := p.CheckFields("contact", []string{"LastName", "birthdate"})
+	var de *DeniedError
+	if !errors.As(err, &de) || de.Object != "Contact" || de.Field != "Birthdate" || de.Via != "" {
+		t.Fatalf("got %#v", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "Contact.Birthdate is blocked by the admin's policy") || !strings.Contains(msg, "never read or written") {
+		t.Errorf("message %q", msg)
+	}
+}
