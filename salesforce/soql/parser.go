@@ -315,7 +315,7 @@ func (p *parser) operand(depth int) Operand {
 	return p.path()
 }
 
-// path parses ident(.ident)*. A reserved word may start a path only when
+// path parses ident(.ident)*. A reserved word may be a segment only when
 // followed by "." (relationships named Order or Group exist).
 func (p *parser) path() *FieldRef {
 	t := p.next()
@@ -325,7 +325,7 @@ func (p *parser) path() *FieldRef {
 	f := &FieldRef{Path: []string{t.text}, Pos: t.pos}
 	for p.acceptPunct(".") {
 		s := p.next()
-		if s.kind != tIdent {
+		if s.kind != tIdent || (reserved(s.text) && !isPunct(p.peek(), ".")) {
 			p.fail(s)
 		}
 		f.Path = append(f.Path, s.text)
