@@ -62,9 +62,26 @@ func (r resolver) Resolve(_ context.Context, principal, name string) (*connectio
 	return c, nil
 }
 
-func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, extra ...string) *env {
+type envConfig struct {
+	records int
+	extra   []string
+}
+
+type envOption func(*envConfig)
+
+// withRecords sizes the org.
+func withRecords(n int) envOption { return func(c *envConfig) { c.records = n } }
+
+// withConnections adds connections (to the same org) besides "demo".
+func withConnections(names ...string) envOption { return func(c *envConfig) { c.extra = names } }
+
+func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, opts ...envOption) *env {
 	t.Helper()
-	org := emulator.New(emulator.Options{Seed: 1})
+	var ec envConfig
+	for _, o := range opts {
+		o(&ec)
+	}
+	org := emulator.New(emulator.Options{Seed: 1, Records: ec.records})
 	token, err := org.IssueToken("admin@acme.demo")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +102,7 @@ func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, extra ...string) 
 	}
 	conns := map[string]*connections.Connection{"demo": {Name: "demo", Client: sf}}
 	names := []string{"demo"}
-	for _, n := range extra {
+	for _, n := range ec.extra {
 		conns[n] = &connections.Connection{Name: n, Client: sf}
 		names = append(names, n)
 	}
@@ -334,7 +351,7 @@ func TestCursorPagingAndBudget(t *testing.T) {
 }
 
 func TestConnectionArgument(t *testing.T) {
-	e := newEnv(t, config.Policy{}, tools.Limits{}, "sandbox")
+	e := newEnv(t, config.Policy{}, tools.Limits{}, withConnections("sandbox"))
 	c := e.client(t, nil)
 	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {

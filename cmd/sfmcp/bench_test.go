@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// BenchmarkColdStart measures spawn to the first tools/list reply of
+// `sfmcp serve` (a configured org, nothing contacted until a tool runs) and
+// of `sfmcp demo` (which also seeds and starts the emulated org). It reports
+// the median and the child's peak RSS.
+func BenchmarkColdStart(b *testing.B) {
+	dir := b.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	yaml := "connections:\n  - name: prod\n    instance_url: https://acme.my.salesforce.com\n    client_id: x\n    client_secret_env: SF_SECRET\nstore:\n  backend: memory\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []struct {
+		name string
+		args []string
+	}{
+		{"serve", []string{"serve", "--config", cfg}},
+		{"demo", []string{"demo", "--config", cfg}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			var times []time.Duration
+			var rss int64
+			for b.Loop() {
+				d, r := coldStart(b, mode.args)
+				times = append(times, d)
+				rss = max(rss, r)
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+			b.ReportMetric(float64(rss), "peak-rss-KiB")
+		})
+	}
+}
+
+func coldStart(b *testing.B, args []string) (time.Duration, int64) {
+	ctx := context.Background()
+	start := time.Now()
+	var cmd *exec.Cmd
+	tr := transport.NewStdioWithOptions(binPath, append(os.Environ(), "SF_SECRET=x"), args,
+		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
+			cmd = exec.CommandContext(ctx, command, args...)
+			cmd.Env = env
+			return cmd, nil
+		}))
+	if err := tr.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	c := client.NewClient(tr, client.WithProtocolVersion("2025-11-25"))
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = "2025-11-25"
+	if _, err := c.Initialize(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.ListTools(ctx, mcp.ListToolsRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(start)
+	c.Close()
+	var rss int64
+	if cmd.ProcessState == nil {
+		_ = cmd.Wait()
+	}
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss
+		}
+	}
+	return d, rss
+}
