@@ -71,11 +71,9 @@ func (p *Policy) CheckQuery(ctx context.Context, q *soql.Query, r Resolver) erro
 		return nil
 	}
 	c := &qcheck{p: p, ctx: ctx, r: newCache(r)}
-	if err := c.fieldsFuncs(q, q.From); err != nil {
-		return err
-	}
 	for _, ref := range q.Refs() {
-		if !c.reaches(ref.Path) {
+		set, isFields := fieldsSet(ref.Path)
+		if isFields && !p.anyDenied("", set) || !isFields && !c.reaches(ref.Path) {
 			continue
 		}
 		obj := ref.Object
@@ -89,9 +87,65 @@ func (p *Policy) CheckQuery(ctx context.Context, q *soql.Query, r Resolver) erro
 				obj, via = child, via+"."+rel
 			}
 		}
+		if isFields {
+			if err := p.anyDeniedErr(obj, set); err != nil {
+				return err
+			}
+			continue
+		}
 		via += "." + strings.Join(ref.Path, ".")
 		if err := c.path([]string{obj}, ref.Path, via); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// fieldsSet recognises the path soql reports for FIELDS(ALL|STANDARD|CUSTOM).
+func fieldsSet(path []string) (string, bool) {
+	if len(path) != 1 {
+		return "", false
+	}
+	inner, ok := strings.CutPrefix(strings.ToUpper(path[0]), "FIELDS(")
+	if !ok {
+		return "", false
+	}
+	set, ok := strings.CutSuffix(inner, ")")
+	return set, ok
+}
+
+// inSet reports whether a field belongs to FIELDS(set); an unknown set matches all.
+func inSet(field, set string) bool {
+	custom := strings.HasSuffix(strings.ToLower(field), "__c")
+	switch set {
+	case "CUSTOM":
+		return custom
+	case "STANDARD":
+		return !custom
+	}
+	return true
+}
+
+// anyDenied reports whether object ("" = any object) has a denied field in FIELDS(set).
+func (p *Policy) anyDenied(object, set string) bool {
+	for lo, fields := range p.deny {
+		if object != "" && lo != strings.ToLower(object) {
+			continue
+		}
+		for lf := range fields {
+			if inSet(lf, set) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// anyDeniedErr refuses FIELDS(set) on object when it includes a denied field.
+func (p *Policy) anyDeniedErr(object, set string) error {
+	for _, f := range p.DeniedFields(object) {
+		if inSet(f, set) {
+			return p.denied(object, f, "FIELDS("+set+")")
 		}
 	}
 	return nil
@@ -186,68 +240,11 @@ func (c *qcheck) walk(objs, path []string, via string, lenient bool) error {
 	return c.walk(next, path[1:], via, false)
 }
 
-// fieldsFuncs refuses FIELDS(ALL|STANDARD|CUSTOM) on objects with a denied field of
-// that kind, in the query and its child subqueries.
-func (c *qcheck) fieldsFuncs(q *soql.Query, obj string) error {
-	for _, it := range q.Select {
-		switch it := it.(type) {
-		case *soql.FuncCall:
-			if it.Name != "FIELDS" || len(it.Args) != 1 {
-				continue
-			}
-			kind := ""
-			if f, ok := it.Args[0].(*soql.FieldRef); ok && len(f.Path) == 1 {
-				kind = strings.ToUpper(f.Path[0])
-			}
-			for _, f := range c.p.DeniedFields(obj) {
-				custom := strings.HasSuffix(strings.ToLower(f), "__c")
-				if kind == "ALL" || (kind == "CUSTOM" && custom) || (kind == "STANDARD" && !custom) || kind == "" {
-					return &DeniedError{Object: c.p.objectName(obj, f), Field: f, Via: "FIELDS(" + kind + ")"}
-				}
-			}
-		case *soql.SubQuery:
-			if !hasFieldsFunc(it.Query) {
-				continue
-			}
-			child, err := c.r.child(c.ctx, obj, it.Query.From)
-			if err != nil {
-				return err
-			}
-			if err := c.fieldsFuncs(it.Query, child); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func hasFieldsFunc(q *soql.Query) bool {
-	for _, it := range q.Select {
-		switch it := it.(type) {
-		case *soql.FuncCall:
-			if it.Name == "FIELDS" {
-				return true
-			}
-		case *soql.SubQuery:
-			if hasFieldsFunc(it.Query) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // denied builds the error with the object and field named as in the config.
 func (p *Policy) denied(object, field, via string) *DeniedError {
 	entry := p.deny[strings.ToLower(object)][strings.ToLower(field)]
 	o, f, _ := strings.Cut(entry, ".")
 	return &DeniedError{Object: o, Field: f, Via: via}
-}
-
-// objectName is the object's name as written in the deny entry for field.
-func (p *Policy) objectName(object, field string) string {
-	o, _, _ := strings.Cut(p.deny[strings.ToLower(object)][strings.ToLower(field)], ".")
-	return o
 }
 
 // cache memoises resolver answers for one check.
