@@ -117,7 +117,7 @@ func refValidID(s string) bool {
 				mask += 1 << bit
 			}
 		}
-		if want := "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[mask]; strings.ToUpper(s[15+chunk:16+chunk])[0] != want {
+		if want := "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[mask]; strings.ToUpper(s[15+chunk : 16+chunk])[0] != want {
 			return false
 		}
 	}

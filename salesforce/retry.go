@@ -190,19 +190,24 @@ func retryableStatus(status int, err error) bool {
 	return false
 }
 
+// backoffDelay is the wait before retry number attempt (1-based): the base doubled per
+// retry, capped at 20 times the base, with jitter between half and all of it.
+func (c *Client) backoffDelay(attempt int) time.Duration {
+	limit := 20 * c.backoff
+	d := limit
+	if attempt < 30 {
+		d = min(c.backoff<<(attempt-1), limit)
+	}
+	if d <= 0 {
+		return 0
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
 // wait sleeps before retry number attempt (1-based), honouring ctx.
 func (c *Client) wait(ctx context.Context, r request, attempt int, cause error) error {
-	d := c.backoff << (attempt - 1)
-	if limit := 20 * c.backoff; d > limit || d <= 0 {
-		d = limit
-	}
-	if d > 0 {
-		d = d/2 + rand.N(d/2+1) // jitter: between half and all of the delay
-	}
+	d := c.backoffDelay(attempt)
 	c.log.Warn("salesforce call failed; retrying", "method", r.method, "path", r.path, "attempt", attempt, "delay", d, "error", cause.Error())
-	if d <= 0 {
-		return nil
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
