@@ -7,7 +7,7 @@ import (
 )
 
 // The identity URL /id/{org}/{user} and /services/oauth2/userinfo (WIRE.md §1.8).
-// Both take a Bearer access token and touch its session. Failures are the identity
+// Both take a Bearer access token (or ?oauth_token=) and touch its session. Failures are the identity
 // service's plain-text codes: 403 Bad_OAuth_Token (missing, unknown or expired token),
 // 403 Wrong_Org, 404 Bad_Id, 406 Bad_Version, 405 for other methods.
 
@@ -31,13 +31,17 @@ func (o *Org) identityCaller(w http.ResponseWriter, r *http.Request) (*User, boo
 		identityError(w, http.StatusMethodNotAllowed, "Method_Not_Allowed")
 		return nil, false
 	}
-	u, err := o.authenticate(r)
+	tok := bearerToken(r)
+	if tok == "" {
+		tok = r.URL.Query().Get("oauth_token") // the identity service also takes it as a parameter
+	}
+	s, err := o.auth.session(tok)
 	if err != nil {
 		identityError(w, http.StatusForbidden, "Bad_OAuth_Token")
 		return nil, false
 	}
-	o.stats.setUser(r, u.ID)
-	return u, true
+	o.stats.setUser(r, s.user.ID)
+	return s.user, true
 }
 
 // serveIdentity serves GET /id/{org18|org15}/{user18|user15}.

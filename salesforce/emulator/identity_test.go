@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestIdentityURL(t *testing.T) {
 	if urls["rest"] != e.my+"/services/data/v{version}/" || urls["custom_domain"] != e.my {
 		t.Errorf("urls %v", urls)
 	}
-	_, b = e.get(id+"?version=58.0", tok["access_token"].(string))
+	_, b = e.get(id+"?format=json&version=58.0&oauth_token="+url.QueryEscape(tok["access_token"].(string)), "")
 	if got := decodeObject(t, b)["urls"].(map[string]any)["query"]; got != e.my+"/services/data/v58.0/query/" {
 		t.Errorf("version=58.0: %v", got)
 	}
