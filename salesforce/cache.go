@@ -15,6 +15,10 @@ type describeCache struct {
 	flights map[string]*flight
 }
 
+// testHookFlightWait, when set by a test, is called each time a caller starts waiting for
+// another caller's fetch.
+var testHookFlightWait func(key string)
+
 type cacheEntry struct {
 	value        any       // *ObjectDescribe or *GlobalDescribe
 	checked      time.Time // when it was last fetched or revalidated
@@ -44,6 +48,9 @@ func (dc *describeCache) get(ctx context.Context, c *Client, key string, fetch f
 		}
 		if f := dc.flights[key]; f != nil {
 			dc.mu.Unlock()
+			if testHookFlightWait != nil {
+				testHookFlightWait(key)
+			}
 			select {
 			case <-f.done:
 			case <-ctx.Done():
