@@ -200,7 +200,7 @@ input{width:100%;padding:.4em}.err{color:#c23934}.row button{display:inline-bloc
 <input type="hidden" name="code_challenge_method" value="{{.ChallengeMethod}}">
 <input type="hidden" name="nonce" value="{{.Nonce}}">
 <label for="username">Username</label>
-<input id="username" name="username" type="email" autocomplete="username" value="{{.LoginHint}}">
+<input id="username" name="username" type="text" autocomplete="username" value="{{.LoginHint}}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password">
 <h2>Allow Access?</h2>

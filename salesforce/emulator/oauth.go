@@ -172,8 +172,7 @@ func (o *Org) identityURL(r *http.Request, u *User) string {
 	return o.loginURL(r) + "/id/" + o.orgID + "/" + u.ID
 }
 
-// hasScope reports whether the space-separated scope list grants s ("full" grants all
-// but refresh_token, which stays explicit).
+// hasScope reports whether the space-separated scope list contains s.
 func hasScope(scope, s string) bool {
 	for _, f := range strings.Fields(scope) {
 		if f == s {

@@ -181,7 +181,7 @@ func (a *authState) newSessionLocked(u *User, family, scope string) string {
 	return tok
 }
 
-// newRefreshLocked creates a refresh token in grant family fam; a.mu must be held.
+// newRefreshLocked creates a refresh token for g (its family included); a.mu must be held.
 func (a *authState) newRefreshLocked(g refreshGrant) string {
 	tok := "5Aep861" + tokenString(60)
 	a.refresh[hashToken(tok)] = &g
