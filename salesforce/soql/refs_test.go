@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-func ref(object, child string, path ...string) Ref { return Ref{Object: object, Child: child, Path: path} }
+func ref(object, child string, path ...string) Ref {
+	return Ref{Object: object, Child: child, Path: path}
+}
 
 func TestRefs(t *testing.T) {
 	tests := []struct {
