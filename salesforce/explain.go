@@ -171,6 +171,8 @@ func explainError(e *Error) string {
 		return "Salesforce is temporarily unavailable (overloaded or under maintenance): " + sentence(msg) + " Try again in a few minutes."
 	case "UNKNOWN_EXCEPTION":
 		return "Salesforce hit an internal error (" + msg + "). Try again; if it keeps failing, simplify the request."
+	case "REQUEST_TOO_LARGE":
+		return "The request is too long for Salesforce (the URL must stay under about 16,000 bytes). Shorten the query: fewer fields, shorter IN lists."
 	case CodeInvalidArgument:
 		return msg
 	}

@@ -145,7 +145,7 @@ func (c *Client) roundTrip(ctx context.Context, r request, u *url.URL, payload [
 		// Not sent: the transport looked for a connection and never got one (dial or TLS
 		// failure). A transport that bypasses net/http's (a test double) counts as sent.
 		notSent := getConn.Load() && !gotConn.Load() || isDialError(err)
-		return nil, !notSent, err
+		return nil, !notSent, withoutQuery(err)
 	}
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
@@ -158,6 +158,21 @@ func (c *Client) roundTrip(ctx context.Context, r request, u *url.URL, payload [
 		return nil, true, fmt.Errorf("salesforce: reading the %d response to %s %s: %w", hr.StatusCode, r.method, u.Path, err)
 	}
 	return &response{status: hr.StatusCode, header: hr.Header, body: data}, true, nil
+}
+
+// withoutQuery drops the query string (a SOQL statement may hold record values) from the
+// URL that net/http puts in its errors; the wrapped error stays reachable for errors.Is.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return &url.Error{Op: ue.Op, URL: "(url)", Err: ue.Err}
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
 }
 
 func isDialError(err error) bool {

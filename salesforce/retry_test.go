@@ -3,6 +3,7 @@ package salesforce
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -238,5 +239,19 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 				t.Fatalf("attempt %d: delay %v outside [%v, %v]", attempt, d, full/2, full)
 			}
 		}
+	}
+}
+
+func TestTransportErrorsHideTheQuery(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { drop(w) })
+	_, err := f.client(t).Query(bg, "SELECT Id FROM Contact WHERE Email = 'secret@example.com'", QueryOptions{})
+	if err == nil || strings.Contains(err.Error(), "secret") || strings.Contains(Explain(err), "secret") {
+		t.Errorf("err = %v", err)
+	}
+	if !errors.Is(err, io.EOF) {
+		t.Errorf("err %v should still wrap io.EOF", err)
+	}
+	if f.count() != 3 {
+		t.Errorf("%d attempts, want 3", f.count())
 	}
 }
