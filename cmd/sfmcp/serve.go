@@ -45,10 +45,7 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	resolver, err := connections.NewResolver(cfg, st, connections.Options{Logger: logger})
-	if err != nil {
-		return err
-	}
+	resolver := connections.NewManager(cfg, st, connections.WithLogger(logger))
 	var names []string
 	for _, c := range cfg.Connections {
 		names = append(names, c.Name)

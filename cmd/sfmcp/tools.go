@@ -48,9 +48,15 @@ func cmdTools(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return printPolicy(stdout, cfg)
+}
+
+// printPolicy prints every tool with its access and effective policy.
+func printPolicy(stdout io.Writer, cfg *config.Config) error {
+	all := tools.All()
 	pol, err := policy.New(cfg.Policy, policyTools(all))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", configName(cfg), err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOOL\tACCESS\tPOLICY\tOBJECT OVERRIDES")
