@@ -61,6 +61,7 @@ type document struct {
 	root  *yaml.Node // the top-level mapping, nil for an empty file
 	value any
 	lines map[string]int
+	nodes int
 }
 
 func decodeYAML(data []byte) (*document, error) {
@@ -87,8 +88,15 @@ func decodeYAML(data []byte) (*document, error) {
 	return d, nil
 }
 
+// maxNodes bounds the document after alias expansion (a "billion laughs" file).
+const maxNodes = 100000
+
 // convert turns a node into the values jsonschema validates, recording key lines.
 func (d *document) convert(n *yaml.Node, path string) (any, error) {
+	d.nodes++
+	if d.nodes > maxNodes {
+		return nil, fmt.Errorf("yaml: line %d: document too large (more than %d values after expanding aliases)", n.Line, maxNodes)
+	}
 	d.lines[path] = n.Line
 	switch n.Kind {
 	case yaml.AliasNode:
