@@ -19,18 +19,18 @@ func (o *Org) applyInput(u *User, rec *Record, vals []any, body []kv, create boo
 		}
 		f := ob.field(p.key)
 		if f == nil || !visibleField(u, f) {
-			return newErr(400, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", p.key, ob.Name))
+			return errInvalidFieldDML(p.key, ob.Name)
 		}
 		if f.Type == tID {
 			if create {
-				return newErr(400, "INVALID_FIELD", "The Id field should not be specified in the sobject data.")
+				return plainErr(400, "INVALID_FIELD", "The Id field should not be specified in the sobject data.")
 			}
 			if s, _ := p.val.(string); s != "" {
 				if id, ok := normID(s); ok && id == rec.ID {
 					continue
 				}
 			}
-			return newErr(400, "INVALID_FIELD", "The Id field should not be specified in the sobject data.")
+			return plainErr(400, "INVALID_FIELD", "The Id field should not be specified in the sobject data.")
 		}
 		if (create && !f.Createable) || (!create && !f.Updateable) {
 			return errNotWritable(f.Name)

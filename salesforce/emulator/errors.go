@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,9 +29,14 @@ const contentTypeJSON = "application/json;charset=UTF-8"
 
 // writeJSON writes v as the JSON body with the Salesforce content type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`[{"message":"internal error","errorCode":"UNKNOWN_EXCEPTION"}]`)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	b := []byte(`[{"message":"internal error","errorCode":"UNKNOWN_EXCEPTION"}]`)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+	} else {
+		b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	w.Header().Set("Content-Type", contentTypeJSON)
 	w.WriteHeader(status)
@@ -67,8 +73,17 @@ func writeErr(w http.ResponseWriter, err error) {
 	writeErrors(w, 0, nil, ae)
 }
 
+// newErr builds a DML-style error: it always carries "fields" (possibly empty).
 func newErr(status int, code, msg string, fields ...string) *apiError {
+	if fields == nil {
+		fields = []string{}
+	}
 	return &apiError{Status: status, Code: code, Message: msg, Fields: fields}
+}
+
+// plainErr builds an error without a "fields" key.
+func plainErr(status int, code, msg string) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg}
 }
 
 func errInvalidSession() *apiError {
@@ -108,7 +123,7 @@ func noSuchColumn(field, obj string) string {
 }
 
 func errInvalidFieldDML(field, obj string) *apiError {
-	return newErr(400, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", field, obj), field)
+	return plainErr(400, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", field, obj))
 }
 
 func errInsufficientAccess() *apiError {

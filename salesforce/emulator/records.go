@@ -13,7 +13,7 @@ const maxBody = 16 << 20
 func (c *reqCtx) body() ([]kv, *apiError) {
 	b, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, maxBody))
 	if err != nil {
-		return nil, newErr(413, "REQUEST_TOO_LARGE", "request body too large")
+		return nil, plainErr(413, "REQUEST_TOO_LARGE", "request body too large")
 	}
 	return parseBody(b)
 }
@@ -97,7 +97,7 @@ func (c *reqCtx) getRecord(rec *Record) {
 			name = strings.TrimSpace(name)
 			f := rec.obj.field(name)
 			if f == nil || !visibleField(c.u, f) {
-				c.fail(newErr(400, "INVALID_FIELD", noSuchColumn(name, rec.obj.Name)))
+				c.fail(plainErr(400, "INVALID_FIELD", noSuchColumn(name, rec.obj.Name)))
 				return
 			}
 			fields = append(fields, f)
@@ -228,7 +228,7 @@ func (c *reqCtx) byExternalID(ob *Object, fieldName, value string) {
 func (c *reqCtx) upsert(ob *Object, f *Field, value string, matches []*Record, body []kv) {
 	for _, p := range body {
 		if strings.EqualFold(p.key, f.Name) && !strings.EqualFold(str(p.val), value) {
-			c.fail(newErr(400, "INVALID_FIELD", "The "+f.Name+" field should not be specified in the sobject data."))
+			c.fail(plainErr(400, "INVALID_FIELD", "The "+f.Name+" field should not be specified in the sobject data."))
 			return
 		}
 	}

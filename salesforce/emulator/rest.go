@@ -156,7 +156,7 @@ func (c *reqCtx) routeSObjects(seg []string) {
 	ob := c.o.db.object(seg[0])
 	c.o.mu.RUnlock()
 	if ob == nil || !c.u.Profile.perms(ob.Name).Read || strings.EqualFold(seg[0], "ContentDocument") {
-		c.fail(newErr(404, "NOT_FOUND", "The requested resource does not exist"))
+		c.fail(plainErr(404, "NOT_FOUND", "The requested resource does not exist"))
 		return
 	}
 	switch len(seg) {
