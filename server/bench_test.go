@@ -33,10 +33,9 @@ func BenchmarkToolCall(b *testing.B) {
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "query_records"
 	req.Params.Arguments = map[string]any{"soql": benchSOQL}
-	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := c.CallTool(ctx, req)
+		res, err := c.CallTool(asTester, req)
 		if err != nil || res.IsError {
 			b.Fatal(err, res)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sfmcp/sfmcp/config"
 	"github.com/sfmcp/sfmcp/connections"
+	"github.com/sfmcp/sfmcp/connections/store"
 	"github.com/sfmcp/sfmcp/policy"
 	"github.com/sfmcp/sfmcp/salesforce"
 	"github.com/sfmcp/sfmcp/salesforce/emulator"
@@ -47,20 +48,8 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-type resolver struct {
-	conns map[string]*connections.Connection
-}
-
-func (r resolver) Resolve(_ context.Context, principal, name string) (*connections.Connection, error) {
-	if name == "" {
-		name = "demo"
-	}
-	c, ok := r.conns[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown connection %q", name)
-	}
-	return c, nil
-}
+// asTester is the context of every call: the principal the config allows.
+var asTester = server.WithPrincipal(context.Background(), "tester")
 
 type envConfig struct {
 	records int
@@ -100,17 +89,28 @@ func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, opts ...envOption
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns := map[string]*connections.Connection{"demo": {Name: "demo", Client: sf}}
-	names := []string{"demo"}
-	for _, n := range ec.extra {
-		conns[n] = &connections.Connection{Name: n, Client: sf}
-		names = append(names, n)
+	srv, err := emulator.Start(org, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { srv.Close() })
+	yaml := "user: tester\nstore: {backend: memory}\nconnections:\n"
+	names := append([]string{"demo"}, ec.extra...)
+	for _, n := range names {
+		yaml += fmt.Sprintf("  - {name: %s, instance_url: %q, login_url: %q, mode: shared, flow: client_credentials, client_id: %q, client_secret_env: SFMCP_TEST_SECRET, allow: [tester]}\n",
+			n, srv.InstanceURL, srv.LoginURL, org.ClientID())
+	}
+	t.Setenv("SFMCP_TEST_SECRET", org.ClientSecret())
+	cfg, err := config.Parse([]byte(yaml), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := connections.NewManager(cfg, store.NewMemory())
 	signer := policy.NewSigner([]byte("test-key-test-key-test-key-32byt"))
 	if lim.MaxRows == 0 {
 		lim = tools.Limits{MaxRows: 200, MaxBytes: 32768}
 	}
-	s, err := server.New(server.Options{Tools: all, Policy: p, Resolver: resolver{conns}, Connections: names, Limits: lim, Signer: signer})
+	s, err := server.New(server.Options{Tools: all, Policy: p, Resolver: mgr, Connections: names, Limits: lim, Signer: signer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,6 @@ func (e *env) client(t testing.TB, el client.ElicitationHandler) *client.Client 
 		t.Fatal(err)
 	}
 	req := mcp.InitializeRequest{}
-	req.Params.ProtocolVersion = "2025-11-25"
 	req.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
 	if el != nil {
 		req.Params.Capabilities.Elicitation = &mcp.ElicitationCapability{}
@@ -169,7 +168,7 @@ func call(t testing.TB, c *client.Client, name string, args map[string]any, muta
 	for _, m := range mutate {
 		m(&req)
 	}
-	res, err := c.CallTool(context.Background(), req)
+	res, err := c.CallTool(asTester, req)
 	if err != nil {
 		t.Fatalf("%s: JSON-RPC error %v (tool failures must be isError results)", name, err)
 	}
@@ -191,43 +190,96 @@ func (e *env) count(t testing.TB, soql string) int {
 	return res.TotalSize
 }
 
+// rawCall sends one tools/call as raw 2026-07-28 JSON-RPC straight to the
+// server, the way a hostile or buggy client could, with any requestState and
+// inputResponses it likes.
+func (e *env) rawCall(t *testing.T, name string, args map[string]any, state string, answer mcp.ElicitationResponseAction) (string, bool) {
+	t.Helper()
+	params := map[string]any{
+		"name": name, "arguments": args,
+		"_meta": map[string]any{
+			mcp.MetaKeyProtocolVersion:    "2026-07-28",
+			mcp.MetaKeyClientInfo:         map[string]any{"name": "raw", "version": "1"},
+			mcp.MetaKeyClientCapabilities: map[string]any{"elicitation": map[string]any{"form": map[string]any{}}},
+		},
+	}
+	if state != "" {
+		params["requestState"] = state
+		params["inputResponses"] = map[string]any{"approve": map[string]any{"action": answer, "content": map[string]any{"approve": true}}}
+	}
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params})
+	out, _ := json.Marshal(e.srv.HandleMessage(asTester, msg))
+	var resp struct {
+		Result struct {
+			IsError       bool   `json:"isError"`
+			RequestState  string `json:"requestState"`
+			InputRequests map[string]any
+			Content       []struct{ Text string }
+		}
+		Error *struct{ Message string }
+	}
+	if err := json.Unmarshal(out, &resp); err != nil || resp.Error != nil {
+		t.Fatalf("%s: %s", name, out)
+	}
+	if resp.Result.RequestState != "" {
+		return "STATE:" + resp.Result.RequestState, false
+	}
+	var b strings.Builder
+	for _, c := range resp.Result.Content {
+		b.WriteString(c.Text)
+	}
+	return b.String(), resp.Result.IsError
+}
+
 func TestForgedAndReplayedApproval(t *testing.T) {
 	e := newEnv(t, config.Policy{}, tools.Limits{})
-	c := e.client(t, &accept{})
 	args := map[string]any{"object": "Account", "fields": map[string]any{"Name": "Replay Co"}}
-	yes := mcp.InputResponses{"approve": mcp.NewElicitationInputResponse(mcp.ElicitationResult{
-		ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"approve": true}}})}
-	withState := func(state string) func(*mcp.CallToolRequest) {
-		return func(r *mcp.CallToolRequest) { r.Params.RequestState, r.Params.InputResponses = state, yes }
-	}
+	accept := mcp.ElicitationResponseActionAccept
+	records := func() int { return e.count(t, "SELECT Id FROM Account WHERE Name = 'Replay Co'") }
 
+	// Without state, the server asks, with a signed state.
+	out, _ := e.rawCall(t, "create_record", args, "", "")
+	state, ok := strings.CutPrefix(out, "STATE:")
+	if !ok {
+		t.Fatalf("want an input-required result, got %s", out)
+	}
 	// Forged: not signed by the server.
-	if out, isErr := call(t, c, "create_record", args, withState("forged.state")); !isErr || !strings.Contains(out, "approval refused") {
+	if out, isErr := e.rawCall(t, "create_record", args, "forged.state", accept); !isErr || !strings.Contains(out, "approval refused") {
 		t.Fatalf("forged approval: %v %s", isErr, out)
 	}
-	// Signed, but for other arguments.
-	other := e.signer.Sign(policy.Grant{Principal: "", Tool: "create_record", ArgsDigest: "x", Expires: time.Now().Add(time.Minute), Nonce: "n1"})
-	if out, isErr := call(t, c, "create_record", args, withState(other)); !isErr {
+	// The genuine state, but for other arguments (the model changed them after the person approved).
+	other := map[string]any{"object": "Account", "fields": map[string]any{"Name": "Replay Co", "Industry": "Energy"}}
+	if out, isErr := e.rawCall(t, "create_record", other, state, accept); !isErr {
 		t.Fatalf("approval for other arguments accepted: %s", out)
 	}
-	if n := e.count(t, "SELECT Id FROM Account WHERE Name = 'Replay Co'"); n != 0 {
-		t.Fatalf("forged approvals wrote %d records", n)
+	// The genuine state for another tool.
+	if out, isErr := e.rawCall(t, "delete_record", map[string]any{"id": "001000000000000AAA"}, state, accept); !isErr {
+		t.Fatalf("approval for another tool accepted: %s", out)
 	}
-	// A genuine approval works once.
-	good := e.signer.Sign(policy.Grant{Principal: "", Tool: "create_record", ArgsDigest: policy.ArgsDigest("create_record", args),
-		Expires: time.Now().Add(time.Minute), Nonce: "n2"})
-	if out, isErr := call(t, c, "create_record", args, withState(good)); isErr {
+	// Declined with a genuine state does nothing.
+	out, _ = e.rawCall(t, "create_record", args, "", "")
+	declineState, _ := strings.CutPrefix(out, "STATE:")
+	if out, isErr := e.rawCall(t, "create_record", args, declineState, mcp.ElicitationResponseActionDecline); !isErr || !strings.Contains(out, "did not approve") {
+		t.Fatalf("decline: %v %s", isErr, out)
+	}
+	if n := records(); n != 0 {
+		t.Fatalf("refused approvals wrote %d records", n)
+	}
+	// The genuine state works once...
+	if out, isErr := e.rawCall(t, "create_record", args, state, accept); isErr {
 		t.Fatalf("genuine approval refused: %s", out)
 	}
-	if out, isErr := call(t, c, "create_record", args, withState(good)); !isErr || !strings.Contains(out, "approval refused") {
+	// ...and is refused when replayed.
+	if out, isErr := e.rawCall(t, "create_record", args, state, accept); !isErr || !strings.Contains(out, "approval refused") {
 		t.Fatalf("replayed approval: %v %s", isErr, out)
 	}
-	if n := e.count(t, "SELECT Id FROM Account WHERE Name = 'Replay Co'"); n != 1 {
+	if n := records(); n != 1 {
 		t.Fatalf("want exactly 1 record after a replay, got %d", n)
 	}
-	// Expired.
-	old := e.signer.Sign(policy.Grant{Tool: "create_record", ArgsDigest: policy.ArgsDigest("create_record", args), Expires: time.Now().Add(-time.Second), Nonce: "n3"})
-	if _, isErr := call(t, c, "create_record", args, withState(old)); !isErr {
+	// Signed by the server's key but expired.
+	old := e.signer.Sign(policy.Grant{Principal: "tester", Tool: "create_record", ArgsDigest: policy.ArgsDigest("create_record", args),
+		Expires: time.Now().Add(-time.Second), Nonce: "n3"})
+	if _, isErr := e.rawCall(t, "create_record", args, old, accept); !isErr {
 		t.Fatal("expired approval accepted")
 	}
 }
@@ -264,7 +316,7 @@ func TestPolicyObjectsAndDenyList(t *testing.T) {
 		"SELECT Id, Birthdate FROM Contact",
 		"SELECT Id FROM Contact WHERE Birthdate = TODAY",
 		"SELECT Id, Owner.Email FROM Contact",
-		"SELECT Id, (SELECT Birthdate FROM Contacts) FROM Opportunity",
+		"SELECT Id, (SELECT Birthdate FROM Contacts) FROM Account",
 	} {
 		out, isErr := call(t, c, "query_records", map[string]any{"soql": q})
 		if !isErr || !strings.Contains(out, "blocked by the admin") {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/tidwall/gjson"
 
 	"github.com/sfmcp/sfmcp/config"
 	"github.com/sfmcp/sfmcp/salesforce"
@@ -26,7 +27,7 @@ const (
 func TestToolListSize(t *testing.T) {
 	e := newEnv(t, config.Policy{}, tools.Limits{})
 	c := e.client(t, nil)
-	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	list, err := c.ListTools(asTester, mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func queryResultAndCSV(t testing.TB, e *env) (result []byte, csvText []byte, row
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "query_records"
 	req.Params.Arguments = map[string]any{"soql": benchSOQL}
-	res, err := c.CallTool(context.Background(), req)
+	res, err := c.CallTool(asTester, req)
 	if err != nil || res.IsError {
 		t.Fatalf("query: %v %+v", err, res)
 	}
@@ -68,11 +69,12 @@ func queryResultAndCSV(t testing.TB, e *env) (result []byte, csvText []byte, row
 		row := make([]string, len(cols))
 		for i, col := range cols {
 			v := r.Get(col)
-			if v.Exists() && v.Type != 0 { // not null
-				row[i] = v.String()
-				if v.Type == 3 { // string
-					row[i] = tools.Clean(v.Str)
-				}
+			switch v.Type {
+			case gjson.Null:
+			case gjson.String:
+				row[i] = tools.Clean(v.Str)
+			default:
+				row[i] = v.Raw
 			}
 		}
 		rows = append(rows, row)

@@ -58,10 +58,10 @@ func coldStart(b *testing.B, args []string) (time.Duration, int64) {
 			cmd.Env = env
 			return cmd, nil
 		}))
-	if err := tr.Start(ctx); err != nil {
+	c := client.NewClient(tr, client.WithProtocolVersion("2025-11-25"))
+	if err := c.Start(ctx); err != nil {
 		b.Fatal(err)
 	}
-	c := client.NewClient(tr, client.WithProtocolVersion("2025-11-25"))
 	req := mcp.InitializeRequest{}
 	req.Params.ProtocolVersion = "2025-11-25"
 	if _, err := c.Initialize(ctx, req); err != nil {

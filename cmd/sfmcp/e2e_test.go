@@ -74,9 +74,6 @@ func startDemo(t *testing.T, version, yaml string, el *elicitor) *client.Client 
 	tr := transport.NewStdioWithOptions(binPath, os.Environ(), []string{"demo", "--config", cfg})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	if err := tr.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
 	var opts []client.ClientOption
 	if version != "" {
 		opts = append(opts, client.WithProtocolVersion(version))
@@ -85,6 +82,9 @@ func startDemo(t *testing.T, version, yaml string, el *elicitor) *client.Client 
 		opts = append(opts, client.WithElicitationHandler(el))
 	}
 	c := client.NewClient(tr, opts...)
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { c.Close() })
 	req := mcp.InitializeRequest{}
 	req.Params.ClientInfo = mcp.Implementation{Name: "sfmcp-e2e", Version: "1"}
