@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,13 +81,14 @@ func (m *Manager) Allowed(c config.Connection, principal string) bool {
 		return false
 	}
 	for _, a := range c.Allow {
-		switch {
-		case a == "*", a == principal:
-			return true
-		case len(a) > len("group:") && a[:len("group:")] == "group:":
-			if slices.Contains(m.cfg.Groups[a[len("group:"):]], principal) {
+		if group, ok := strings.CutPrefix(a, "group:"); ok {
+			if slices.Contains(m.cfg.Groups[group], principal) {
 				return true
 			}
+			continue
+		}
+		if a == "*" || a == principal {
+			return true
 		}
 	}
 	return false
