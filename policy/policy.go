@@ -259,3 +259,14 @@ func (p *Policy) DeniedFields(object string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// HasObjectRules reports whether any object overrides the level of tool, that is
+// whether Decide needs every object a call reaches rather than the tool level alone.
+func (p *Policy) HasObjectRules(tool string) bool {
+	for _, m := range p.objects {
+		if _, ok := m[tool]; ok {
+			return true
+		}
+	}
+	return false
+}

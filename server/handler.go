@@ -86,6 +86,13 @@ func (h *handler) run(ctx context.Context, req mcp.CallToolRequest, principal st
 	if err != nil {
 		return tools.Failure(err)
 	}
+	if plan.Query != nil && h.opts.Policy.HasObjectRules(h.tool.Name) {
+		objs, err := touchedObjects(ctx, plan.Query, describeResolver{c: conn.Client})
+		if err != nil {
+			return tools.Failure(&tools.UserError{Msg: err.Error()})
+		}
+		plan.Objects = objs
+	}
 	a.objects = plan.Objects
 	if err := h.checkFields(ctx, conn.Client, plan); err != nil {
 		a.outcome = "denied_field"

@@ -306,6 +306,7 @@ func TestPolicyObjectsAndDenyList(t *testing.T) {
 		Objects: map[string]map[string]string{
 			"Task":    {"log_activity": "always_allow"},
 			"Account": {"query_records": "disabled"},
+			"Case":    {"query_records": "disabled"},
 		},
 		Fields: config.Fields{Deny: []string{"Contact.Birthdate", "User.Email"}},
 	}
@@ -323,8 +324,18 @@ func TestPolicyObjectsAndDenyList(t *testing.T) {
 			t.Errorf("%s: want refusal, got %v %s", q, isErr, out)
 		}
 	}
-	if out, isErr := call(t, c, "query_records", map[string]any{"soql": "SELECT Id FROM Account"}); !isErr || !strings.Contains(out, "disabled") {
-		t.Errorf("Account query should be disabled: %s", out)
+	for _, q := range []string{
+		"SELECT Id FROM Account",
+		"SELECT Id, Account.Name FROM Contact",
+		"SELECT Id FROM Contact WHERE Account.Name = 'x'",
+		"SELECT Id, (SELECT Id FROM Cases) FROM Contact",
+	} {
+		if out, isErr := call(t, c, "query_records", map[string]any{"soql": q}); !isErr || !strings.Contains(out, "disabled") {
+			t.Errorf("%s reaches a disabled object and must be refused: %s", q, out)
+		}
+	}
+	if out, isErr := call(t, c, "query_records", map[string]any{"soql": "SELECT Id, Owner.Name FROM Contact"}); isErr {
+		t.Errorf("Contact with Owner should be allowed: %s", out)
 	}
 	out, isErr := call(t, c, "get_record", map[string]any{"id": contact})
 	if isErr || strings.Contains(out, "\nBirthdate,") || !strings.Contains(out, "withheld by policy: Birthdate") {
