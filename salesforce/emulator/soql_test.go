@@ -173,7 +173,9 @@ func TestQueryFilters(t *testing.T) {
 		{"Name > 'X'", func(r map[string]any) bool { return cmpFold(str(r["Name"]), "X") > 0 }},
 		{"Segments__c INCLUDES ('SMB;MidMarket', 'Public')", func(r map[string]any) bool { return hasSeg(r, "SMB") && hasSeg(r, "MidMarket") || hasSeg(r, "Public") }},
 		{"Segments__c EXCLUDES ('SMB')", func(r map[string]any) bool { return !hasSeg(r, "SMB") }},
-		{"Segments__c = 'Public;Enterprise'", func(r map[string]any) bool { return hasSeg(r, "Public") && hasSeg(r, "Enterprise") && strings.Count(str(r["Segments__c"]), ";") == 1 }},
+		{"Segments__c = 'Public;Enterprise'", func(r map[string]any) bool {
+			return hasSeg(r, "Public") && hasSeg(r, "Enterprise") && strings.Count(str(r["Segments__c"]), ";") == 1
+		}},
 		{"Region__c = 'EMEA' OR (Industry = 'Technology' AND Region__c != 'NA')", func(r map[string]any) bool {
 			return r["Region__c"] == "EMEA" || r["Industry"] == "Technology" && r["Region__c"] != "NA"
 		}},
