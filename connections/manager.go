@@ -299,8 +299,13 @@ func (r *refresher) fetch(ctx context.Context) (string, error) {
 		}
 	}
 	if err != nil {
+		var rc *ReconnectError
+		if errors.As(err, &rc) {
+			r.m.log.Warn("Salesforce refused the saved login", "connection", r.key.Connection, "principal", r.principal, "reason", rc.Reason)
+		}
 		return "", r.m.withConnectURL(err, r.principal, r.key.Connection)
 	}
+	r.m.log.Debug("Salesforce access token refreshed", "connection", r.key.Connection, "principal", r.principal, "rotated", t.RefreshToken != "")
 	if t.RefreshToken != "" { // rotation: save the new refresh token before using the access token
 		sec.RefreshToken, sec.IssuedAt = t.RefreshToken, t.IssuedAt
 		if err := r.m.store.Put(ctx, r.key, sec); err != nil {

@@ -246,3 +246,35 @@ func TestRotatedTokenSavedBeforeUse(t *testing.T) {
 		t.Fatal("the stored refresh token is not the last one saved before the call")
 	}
 }
+
+// TestLoginChangedUser: when the principal logs in again as another Salesforce user, the
+// live connection is dropped and the next Resolve acts as the new user.
+func TestLoginChangedUser(t *testing.T) {
+	e := newEnv(t, emulator.Options{SessionIdle: time.Hour})
+	c := e.conn("prod", config.ModePerUser)
+	e.login(c, "alice", "alice@acme.demo")
+	m := e.manager(c)
+	conn, err := m.Resolve(as("alice"), "alice", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.query(conn, "alice", soqlAccount); err != nil {
+		t.Fatal(err)
+	}
+	e.login(c, "alice", "admin@acme.demo")
+	e.clock.Advance(2 * time.Hour)
+	_, err = e.query(conn, "alice", soqlAccount)
+	if err == nil || !strings.Contains(err.Error(), "the saved login changed to Salesforce user admin@acme.demo; call again") {
+		t.Fatalf("old connection: %v", err)
+	}
+	conn2, err := m.Resolve(as("alice"), "alice", "prod")
+	if err != nil || conn2 == conn || conn2.Identity.Username != "admin@acme.demo" {
+		t.Fatalf("new connection: %+v %v", conn2, err)
+	}
+	if _, err := e.query(conn2, "alice", soqlAccount); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.logs.String(), "Salesforce access token refreshed") {
+		t.Fatal("refreshes are not logged")
+	}
+}
