@@ -148,7 +148,7 @@ func (c *Client) roundTrip(ctx context.Context, r request, u *url.URL, payload [
 		return nil, !notSent, withoutQuery(err)
 	}
 	defer hr.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+	data, err := readBody(hr)
 	if err == nil && len(data) > maxBody {
 		err = fmt.Errorf("response larger than %d MiB", maxBody>>20)
 	}
@@ -158,6 +158,26 @@ func (c *Client) roundTrip(ctx context.Context, r request, u *url.URL, payload [
 		return nil, true, fmt.Errorf("salesforce: reading the %d response to %s %s: %w", hr.StatusCode, r.method, u.Path, err)
 	}
 	return &response{status: hr.StatusCode, header: hr.Header, body: data}, true, nil
+}
+
+// readBody reads at most maxBody+1 bytes, in one allocation when the length is known.
+func readBody(hr *http.Response) ([]byte, error) {
+	lr := io.LimitReader(hr.Body, maxBody+1)
+	n := hr.ContentLength
+	if n <= 0 || n > maxBody {
+		return io.ReadAll(lr)
+	}
+	buf := make([]byte, n+1) // one spare byte shows a body longer than announced
+	m, err := io.ReadFull(lr, buf)
+	if err == io.ErrUnexpectedEOF && int64(m) == n {
+		err = nil
+	} else if err == nil {
+		var rest []byte
+		rest, err = io.ReadAll(lr)
+		buf = append(buf, rest...)
+		m = len(buf)
+	}
+	return buf[:m], err
 }
 
 // withoutQuery drops the query string (a SOQL statement may hold record values) from the
