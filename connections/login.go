@@ -78,7 +78,11 @@ func Login(ctx context.Context, conn config.Connection, opts LoginOptions) (Iden
 		}
 	}
 	defer ln.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return Identity{}, errors.New("connections: the login listener must be TCP")
+	}
+	port := addr.Port
 	cfg := f.oauthConfig("http://localhost:" + strconv.Itoa(port) + callbackPath)
 	state, verifier := randomString(), oauth2.GenerateVerifier()
 	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
