@@ -65,6 +65,15 @@ async function webServerFlow(username) {
   return { conn, userInfo };
 }
 
+// inChunks maps fn over items, at most 20 at a time, and returns the results in order.
+async function inChunks(items, fn) {
+  const out = [];
+  for (let i = 0; i < items.length; i += 20) {
+    out.push(...(await Promise.all(items.slice(i, i + 20).map(fn))));
+  }
+  return out;
+}
+
 async function rejects(promise, name, message) {
   await assert.rejects(promise, (err) => {
     assert.equal(err.name, name, `error name (message: ${err.message})`);
@@ -141,10 +150,14 @@ describe('REST', () => {
   });
 
   it('query and queryMore with a small batch size', async () => {
+    // Make sure there are at least three batches of 200 (the minimum batch size) to page through.
+    const existing = (await conn.query('SELECT COUNT() FROM Contact')).totalSize;
+    const created = await inChunks(Array.from({ length: Math.max(0, 450 - existing) }, (_, i) => i), (i) =>
+      conn.sobject('Contact').create({ LastName: `Paging ${String(i).padStart(3, '0')}` }).then((r) => r.id));
     const soql = 'SELECT Id, Name FROM Contact ORDER BY Name';
     const headers = { 'Sforce-Query-Options': 'batchSize=200' };
     const first = await conn.request({ method: 'GET', url: `/query?q=${encodeURIComponent(soql)}`, headers });
-    assert.ok(first.totalSize > 200, `need more than one batch, totalSize=${first.totalSize}`);
+    assert.ok(first.totalSize > 400, `need three batches, totalSize=${first.totalSize}`);
     assert.equal(first.done, false);
     assert.equal(first.records.length, 200);
     assert.match(first.nextRecordsUrl, /^\/services\/data\/v62\.0\/query\/.+-200$/);
@@ -155,13 +168,16 @@ describe('REST', () => {
 
     // autoFetch follows every nextRecordsUrl.
     let fetches = 0;
-    const q = conn.query(soql, {}, { autoFetch: true, maxFetch: 100000, headers });
+    const q = conn.query(soql, { autoFetch: true, maxFetch: 100000, headers });
     q.on('fetch', () => { fetches++; });
     const all = await q;
     assert.equal(all.records.length, first.totalSize);
     assert.equal(all.done, true);
     assert.equal(new Set(all.records.map((r) => r.Id)).size, all.records.length, 'no duplicates');
     assert.equal(fetches, Math.ceil(first.totalSize / 200));
+
+    await inChunks(created, (id) => conn.sobject('Contact').destroy(id));
+    assert.equal((await conn.query('SELECT COUNT() FROM Contact')).totalSize, existing);
   });
 
   it('create, retrieve, update, delete', async () => {
