@@ -248,8 +248,8 @@ func runHelper(mode string) {
 		if s, err := f.Get(ctx, Key{"c", "p"}); err == nil {
 			gen, _ = strconv.Atoi(s.Username)
 		} else {
-			for i := range 40 {
-				_ = f.Put(ctx, Key{"filler", strconv.Itoa(i)}, Secret{RefreshToken: strings.Repeat("f", 8000)})
+			for i := range 16 {
+				_ = f.Put(ctx, Key{"filler", strconv.Itoa(i)}, Secret{RefreshToken: strings.Repeat("f", 4000)})
 			}
 		}
 		// The parent kills this process when it reads a line: either at a chosen point
@@ -357,7 +357,7 @@ func TestFileCrashSafety(t *testing.T) {
 				t.Fatalf("round %d (%s): generation %d, want the new %d", round, stage, gen, writing)
 			}
 		}
-		if got, err := f.Get(ctx, Key{"filler", "39"}); err != nil || len(got.RefreshToken) != 8000 {
+		if got, err := f.Get(ctx, Key{"filler", "15"}); err != nil || len(got.RefreshToken) != 4000 {
 			t.Fatalf("round %d: filler lost: %v", round, err)
 		}
 		lastGen = gen
