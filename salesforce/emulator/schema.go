@@ -101,6 +101,8 @@ type Object struct {
 	childBy map[string]*ChildRel // lower-case child relationship name
 	owner   *Field               // OwnerId or nil
 	nextID  uint64
+	recSlab []Record // preallocated records (store.newRecord)
+	valSlab []any    // preallocated value slots
 }
 
 // field finds a field by name, case-insensitively.

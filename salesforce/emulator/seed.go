@@ -14,10 +14,11 @@ import (
 
 // seeder generates records.
 type seeder struct {
-	o    *Org
-	rnd  *rand.Rand
-	base time.Time // seed clock
-	recs map[string][]*Record
+	o     *Org
+	rnd   *rand.Rand
+	base  time.Time // seed clock
+	recs  map[string][]*Record
+	boxes map[string]any
 }
 
 // put inserts a record without validation, as of created, owned by owner.
@@ -29,7 +30,7 @@ func (s *seeder) put(obName string, owner *User, created time.Time, kvs ...any) 
 		if f == nil {
 			panic("emulator seed: no field " + obName + "." + kvs[i].(string))
 		}
-		rec.vals[f.idx] = seedValue(kvs[i+1])
+		rec.vals[f.idx] = s.intern(seedValue(kvs[i+1]))
 	}
 	for _, f := range ob.Fields {
 		if rec.vals[f.idx] == nil && f.DefaultedOnCreate && f.Default != nil {
@@ -56,6 +57,20 @@ func (s *seeder) put(obName string, owner *User, created time.Time, kvs ...any) 
 	s.o.db.insert(rec)
 	s.recs[obName] = append(s.recs[obName], rec)
 	return rec
+}
+
+// intern shares one boxed value per distinct short string, so that repeated values
+// (picklists, names, cities) occupy one place in memory.
+func (s *seeder) intern(v any) any {
+	str, ok := v.(string)
+	if !ok || len(str) > 40 {
+		return v
+	}
+	if b, ok := s.boxes[str]; ok {
+		return b
+	}
+	s.boxes[str] = v
+	return v
 }
 
 func seedValue(v any) any {
@@ -114,7 +129,7 @@ var (
 // seed fills the org with users and data.
 func (o *Org) seed() {
 	s := &seeder{o: o, rnd: rand.New(rand.NewPCG(uint64(o.opts.Seed), 0x5f3759df)), base: o.now().UTC(),
-		recs: map[string][]*Record{}}
+		recs: map[string][]*Record{}, boxes: map[string]any{}}
 	for i, u := range o.users {
 		first, last := splitFullName(u.Name)
 		r := s.put("User", o.users[0], s.base.AddDate(-3, 0, i), "Username", u.Username, "FirstName", first,

@@ -199,7 +199,7 @@ func (e *env) aggOperand(p *plan, a *aggPlan, op soql.Operand) (*aggCol, *apiErr
 			return nil, err
 		}
 		col.src = pa.leaf
-		col.get = func(r *Record) any { return e.get(pa, r) }
+		col.get = e.getter(pa)
 		switch x.Name {
 		case "SUM", "AVG":
 			if !pa.leaf.numeric() {

@@ -117,6 +117,15 @@ func polyValue(r *Record, f *Field) any {
 	return nil
 }
 
+// getter returns a function evaluating p; direct fields skip the path walk.
+func (e *env) getter(p *path) func(*Record) any {
+	if len(p.hops) == 0 && !p.poly {
+		idx := p.leaf.idx
+		return func(r *Record) any { return r.vals[idx] }
+	}
+	return func(r *Record) any { return e.get(p, r) }
+}
+
 // get evaluates the path on r.
 func (e *env) get(p *path, r *Record) any {
 	for _, h := range p.hops {

@@ -83,7 +83,7 @@ func (p *plan) cmp(a, b *Record) int {
 			}
 			return -1
 		}
-		d := compareValues(va, vb, k.field == nil || (k.field.textual() && !k.field.isID()))
+		d := compareValues(va, vb, k.fold)
 		if d != 0 {
 			if k.desc {
 				return -d

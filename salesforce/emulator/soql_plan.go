@@ -35,6 +35,7 @@ type orderKey struct {
 	field     *Field
 	desc      bool
 	nullsLast bool
+	fold      bool // case-insensitive text
 }
 
 const maxOffset = 2000
@@ -117,13 +118,13 @@ func (e *env) compileOn(ob *Object, q *soql.Query, child bool) (*plan, *apiError
 		if err != nil {
 			return nil, err
 		}
-		p.order = append(p.order, e.orderKey(func(r *Record) any { return e.get(pa, r) }, pa.leaf, oi))
+		p.order = append(p.order, e.orderKey(e.getter(pa), pa.leaf, oi))
 	}
 	return p, nil
 }
 
 func (e *env) orderKey(get func(*Record) any, f *Field, oi soql.OrderItem) orderKey {
-	k := orderKey{get: get, field: f, desc: oi.Desc, nullsLast: oi.Desc}
+	k := orderKey{get: get, field: f, desc: oi.Desc, nullsLast: oi.Desc, fold: f == nil || (f.textual() && !f.isID())}
 	if oi.NullsLast != nil {
 		k.nullsLast = *oi.NullsLast
 	}

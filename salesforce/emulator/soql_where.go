@@ -30,7 +30,7 @@ func (e *env) whereOperand(ob *Object, op soql.Operand) (func(*Record) any, *Fie
 		if t := p.leaf.Type; t == tTextarea || t == tBase64 {
 			return nil, nil, 0, e.errAt("INVALID_FIELD", x.Pos, "field '"+p.leaf.Name+"' can not be filtered in a query call")
 		}
-		return func(r *Record) any { return e.get(p, r) }, p.leaf, x.Pos, nil
+		return e.getter(p), p.leaf, x.Pos, nil
 	case *soql.FuncCall:
 		if x.IsAggregate() {
 			return nil, nil, 0, e.errAt("MALFORMED_QUERY", x.Pos, "Aggregate functions are not allowed in the WHERE clause: "+x.Name)

@@ -79,10 +79,23 @@ func (s *store) objectOfID(id string) *Object {
 // lookup returns the record with the given 18-char id, or nil.
 func (s *store) lookup(id string) *Record { return s.byID[id] }
 
+// slabSize is how many records are allocated together: records and their values are laid
+// out contiguously in creation order, so that table scans walk memory sequentially.
+const slabSize = 256
+
 // newRecord allocates a record with a fresh id (not yet inserted).
 func (s *store) newRecord(ob *Object) *Record {
 	ob.nextID++
-	return &Record{obj: ob, ID: makeID(ob.KeyPrefix, ob.nextID+1<<20), vals: make([]any, len(ob.Fields))}
+	if len(ob.recSlab) == 0 {
+		ob.recSlab = make([]Record, slabSize)
+		ob.valSlab = make([]any, slabSize*len(ob.Fields))
+	}
+	r := &ob.recSlab[0]
+	ob.recSlab = ob.recSlab[1:]
+	n := len(ob.Fields)
+	*r = Record{obj: ob, ID: makeID(ob.KeyPrefix, ob.nextID+1<<20), vals: ob.valSlab[:n:n]}
+	ob.valSlab = ob.valSlab[n:]
+	return r
 }
 
 // insert adds a record to the indexes.
