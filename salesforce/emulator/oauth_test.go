@@ -347,3 +347,19 @@ func TestRevokeAll(t *testing.T) {
 		t.Errorf("bob's token died: %d", resp.StatusCode)
 	}
 }
+
+// TestRESTSessionSeam: the REST side renders authenticate's failure as Salesforce does.
+func TestRESTSessionSeam(t *testing.T) {
+	e := newOAuthEnv(t, Options{SessionIdle: time.Hour})
+	tok, _ := e.org.IssueToken("alice@acme.demo")
+	if resp, b := e.get(e.my+"/services/data/v62.0/", tok); resp.StatusCode != 200 {
+		t.Fatalf("fresh token: %d %s", resp.StatusCode, b)
+	}
+	e.clock.Advance(time.Hour + time.Second)
+	for _, token := range []string{tok, "", "00Dbogus!AQbogus"} {
+		resp, b := e.get(e.my+"/services/data/v62.0/", token)
+		if resp.StatusCode != 401 || string(b) != `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]` {
+			t.Errorf("token %q: %d %s", token, resp.StatusCode, b)
+		}
+	}
+}
