@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sfmcp/sfmcp/salesforce"
+	"github.com/sfmcp/sfmcp/salesforce/emulator"
 )
 
 // handlerTransport sends requests straight to an http.Handler: no network, no sockets, so
@@ -92,4 +93,16 @@ func benchHandlerAndClient(b *testing.B, h http.Handler, token, soql string, wan
 			}
 		}
 	})
+}
+
+// BenchmarkQueryEmulator measures the same two things against the in-process emulator
+// (Transport calls org.Handler() directly): the emulator's own time for a 200-row query,
+// and Client.Query through it. The difference is the client's overhead per call.
+func BenchmarkQueryEmulator(b *testing.B) {
+	org := emulator.New(emulator.Options{Seed: 1, Records: 2000, APIDailyLimit: 1 << 30})
+	tok, err := org.IssueToken("admin@acme.demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchHandlerAndClient(b, org.Handler(), tok, "SELECT Id, Name, Industry, AnnualRevenue, NumberOfEmployees, CreatedDate, Owner.Name FROM Account LIMIT 200", 200)
 }

@@ -77,16 +77,28 @@ func (c *Client) queryPage(ctx context.Context, r request) (*QueryResult, error)
 	if err != nil {
 		return nil, err
 	}
-	recs := v.Get("records")
-	if !v.IsObject() || !v.Get("done").IsBool() || !recs.IsArray() {
+	// One pass over the top-level keys: a Get per key would skip over the records again.
+	var out QueryResult
+	var recs, done gjson.Result
+	v.ForEach(func(k, val gjson.Result) bool {
+		switch k.Str {
+		case "totalSize":
+			out.TotalSize = int(val.Int())
+		case "done":
+			done = val
+		case "nextRecordsUrl":
+			out.NextRecordsURL = val.String()
+		case "records":
+			recs = val
+		}
+		return true
+	})
+	if !v.IsObject() || !done.IsBool() || !recs.IsArray() {
 		return nil, badBody(resp, "a query result")
 	}
-	return &QueryResult{
-		TotalSize:      int(v.Get("totalSize").Int()),
-		Done:           v.Get("done").Bool(),
-		NextRecordsURL: v.Get("nextRecordsUrl").String(),
-		Records:        recs.Array(),
-	}, nil
+	out.Done = done.Bool()
+	out.Records = recs.Array()
+	return &out, nil
 }
 
 // Search runs a SOSL search (GET /search/?q=) and returns the matching records of every
