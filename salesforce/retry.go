@@ -147,7 +147,7 @@ func (c *Client) roundTrip(ctx context.Context, r request, u *url.URL, payload [
 		notSent := getConn.Load() && !gotConn.Load() || isDialError(err)
 		return nil, !notSent, withoutQuery(err)
 	}
-	defer hr.Body.Close()
+	defer func() { _ = hr.Body.Close() }()
 	data, err := readBody(hr)
 	if err == nil && len(data) > maxBody {
 		err = fmt.Errorf("response larger than %d MiB", maxBody>>20)
@@ -236,7 +236,7 @@ func (c *Client) backoffDelay(attempt int) time.Duration {
 	if d <= 0 {
 		return 0
 	}
-	return d/2 + rand.N(d/2+1)
+	return d/2 + rand.N(d/2+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
 // wait sleeps before retry number attempt (1-based), honouring ctx.

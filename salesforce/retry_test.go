@@ -143,8 +143,7 @@ func TestRefreshOn401(t *testing.T) {
 	t.Run("refresh then retry once", func(t *testing.T) {
 		for _, method := range []string{"GET", "POST"} {
 			var refreshes atomic.Int32
-			var f *fakeSF
-			f = newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 				if refreshes.Load() == 0 {
 					expired(w)
 					return
