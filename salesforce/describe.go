@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -137,6 +138,7 @@ func (c *Client) DescribeGlobal(ctx context.Context) (*GlobalDescribe, error) {
 // Describe returns the schema of one object. Results are kept in memory for the describe
 // TTL, then revalidated with If-Modified-Since (a 304 keeps the cached copy). Concurrent
 // calls for the same object share one request. Only schema is cached, never records.
+// An object that does not exist (or that the user cannot see) gives an INVALID_TYPE error.
 func (c *Client) Describe(ctx context.Context, object string) (*ObjectDescribe, error) {
 	if err := checkName("object", object); err != nil {
 		return nil, err
@@ -144,6 +146,12 @@ func (c *Client) Describe(ctx context.Context, object string) (*ObjectDescribe, 
 	v, err := c.cache.get(ctx, c, strings.ToLower(object), func(ctx context.Context, prev *cacheEntry) (*cacheEntry, error) {
 		return c.fetchDescribe(ctx, c.dataPath("/sobjects/"+seg(object)+"/describe/"), object, prev, parseObject)
 	})
+	var e *Error
+	if errors.As(err, &e) && e.Code == "NOT_FOUND" {
+		// Salesforce answers an unknown object with a bare 404; say what it means.
+		return nil, &Error{HTTPStatus: e.HTTPStatus, Code: "INVALID_TYPE", Object: object,
+			Message: "sObject type '" + object + "' is not supported."}
+	}
 	if err != nil {
 		return nil, err
 	}

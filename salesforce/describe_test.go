@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -124,7 +125,7 @@ func TestDescribeErrorsAreNotCached(t *testing.T) {
 		reply(w, 200, example(t, "describe_account_min.json"))
 	})
 	c := f.client(t)
-	if _, err := c.Describe(bg, "Account"); !IsCode(err, "NOT_FOUND") {
+	if _, err := c.Describe(bg, "Account"); !IsCode(err, "INVALID_TYPE") {
 		t.Fatalf("err = %v", err)
 	}
 	if _, err := c.Describe(bg, "Account"); err != nil || f.count() != 2 {
@@ -169,5 +170,13 @@ func TestDescribeSingleFlight(t *testing.T) {
 		if d == nil || d != results[0] {
 			t.Fatal("callers got different results")
 		}
+	}
+}
+
+func TestDescribeUnknownObject(t *testing.T) {
+	f := newFake(t, fixed(404, example(t, "error_not_found.json")))
+	_, err := f.client(t).Describe(bg, "Acount")
+	if !IsCode(err, "INVALID_TYPE") || !strings.Contains(Explain(err), "describe_object with no argument") {
+		t.Errorf("err = %v\n%s", err, Explain(err))
 	}
 }
