@@ -43,7 +43,7 @@ func (h *handler) approve(ctx context.Context, req mcp.CallToolRequest, principa
 	if plan.Preview != nil {
 		s, err := plan.Preview(ctx)
 		if err != nil {
-			return tools.Failure(err)
+			return failure(err)
 		}
 		summary = s
 	}

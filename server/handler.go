@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/sfmcp/sfmcp/connections"
 	"github.com/sfmcp/sfmcp/policy"
 	"github.com/sfmcp/sfmcp/salesforce"
 	"github.com/sfmcp/sfmcp/tools"
@@ -84,19 +85,19 @@ func (h *handler) run(ctx context.Context, req mcp.CallToolRequest, principal st
 	}
 	plan, err := h.tool.Plan(ctx, call, args)
 	if err != nil {
-		return tools.Failure(err)
+		return failure(err)
 	}
 	if plan.Query != nil && h.opts.Policy.HasObjectRules(h.tool.Name) {
 		objs, err := touchedObjects(ctx, plan.Query, describeResolver{c: conn.Client})
 		if err != nil {
-			return tools.Failure(&tools.UserError{Msg: err.Error()})
+			return failure(&tools.UserError{Msg: err.Error()})
 		}
 		plan.Objects = objs
 	}
 	a.objects = plan.Objects
 	if err := h.checkFields(ctx, conn.Client, plan); err != nil {
 		a.outcome = "denied_field"
-		return tools.Failure(err)
+		return failure(err)
 	}
 	level := h.opts.Policy.Decide(principal, h.tool.Name, plan.Objects)
 	a.level = string(level)
@@ -120,7 +121,7 @@ func (h *handler) run(ctx context.Context, req mcp.CallToolRequest, principal st
 		if errors.Is(err, salesforce.ErrOutcomeUnknown) {
 			a.outcome = "outcome_unknown"
 		}
-		return tools.Failure(err)
+		return failure(err)
 	}
 	return res
 }
@@ -164,4 +165,14 @@ func (a *audit) log(l *slog.Logger, d time.Duration) {
 	l.Info("tool call", "tool", a.tool, "principal", a.principal, "connection", a.connection,
 		"objects", a.objects, "policy", a.level, "approved", a.approved, "outcome", a.outcome,
 		"duration_ms", d.Milliseconds())
+}
+
+// failure turns an error into the result the model sees: a login that failed
+// mid-call keeps its exact advice (run sfmcp login, or the connect link);
+// everything else is explained by the tools.
+func failure(err error) *mcp.CallToolResult {
+	if msg, ok := connections.Explain(err); ok {
+		return tools.ErrorResult(msg)
+	}
+	return tools.Failure(err)
 }
