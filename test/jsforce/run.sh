@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Fidelity test: drive the emulated org with jsforce (an independent Salesforce client).
 #
-#   test/jsforce/run.sh                 # builds test/jsforce/orgserver and uses it
-#   ORG_CMD="sfmcp demo --org-only --addr 127.0.0.1:0" test/jsforce/run.sh
+#   test/jsforce/run.sh                 # builds cmd/sfmcp and runs `sfmcp demo --org-only`
+#   ORG=orgserver test/jsforce/run.sh   # uses the minimal test/jsforce/orgserver instead
+#   ORG_CMD="/path/to/org-command args" test/jsforce/run.sh
 #
-# The org command must print one JSON line {"instance_url","login_url","client_id",
-# "client_secret","users":[...]} on stdout and serve until its stdin is closed.
+# The org command prints one JSON line {"instance_url","login_url","client_id",
+# "client_secret","users":[...]} on stdout and serves until it is stopped (stdin EOF or
+# SIGTERM). Needs go, node >= 18 and npm (npm ci installs the pinned jsforce).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,20 +17,26 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
 if [[ -z "${ORG_CMD:-}" ]]; then
-  (cd "$root" && go build -o "$tmp/orgserver" ./test/jsforce/orgserver)
-  ORG_CMD="$tmp/orgserver"
+  if [[ "${ORG:-sfmcp}" == orgserver ]]; then
+    (cd "$root" && go build -o "$tmp/orgserver" ./test/jsforce/orgserver)
+    ORG_CMD="$tmp/orgserver"
+  else
+    (cd "$root" && go build -o "$tmp/sfmcp" ./cmd/sfmcp)
+    ORG_CMD="$tmp/sfmcp demo --org-only --addr 127.0.0.1:0"
+  fi
 fi
 
-# Start the org as a coprocess: we hold its stdin open, it exits when we close it.
-coproc ORG { exec $ORG_CMD 2>"$tmp/org.log"; }
-org_pid=$ORG_PID
+# Start the org as a coprocess; stop it (stdin EOF, then SIGTERM) when we are done.
+coproc ORGPROC { exec $ORG_CMD 2>"$tmp/org.log"; }
+org_pid=$ORGPROC_PID
 stop_org() {
-  exec {ORG[1]}>&- 2>/dev/null || true
+  exec {ORGPROC[1]}>&- 2>/dev/null || true
+  kill "$org_pid" 2>/dev/null || true
   wait "$org_pid" 2>/dev/null || true
 }
 trap 'stop_org; rm -rf "$tmp"' EXIT
 
-if ! IFS= read -r -t 60 line <&"${ORG[0]}"; then
+if ! IFS= read -r -t 60 line <&"${ORGPROC[0]}"; then
   echo "run.sh: the org did not print its JSON line" >&2
   cat "$tmp/org.log" >&2
   exit 1
