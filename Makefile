@@ -22,7 +22,7 @@ test-go:
 	$(GO) test -race -count=1 $(PKGS)
 
 test-keyring:
-	scripts/test-keyring.sh
+	scripts/test-keyring.sh -count=1 -run Keyring -v
 
 test-jsforce: build
 	test/jsforce/run.sh
