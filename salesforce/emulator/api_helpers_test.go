@@ -21,8 +21,9 @@ type apiEnv struct {
 	t      *testing.T
 	o      *Org
 	srv    *httptest.Server
-	mu     sync.Mutex
+	mu     sync.Mutex // guards now
 	now    time.Time
+	tokMu  sync.Mutex // guards tokens
 	tokens map[string]string
 }
 
@@ -44,6 +45,8 @@ func (a *apiEnv) advance(d time.Duration) { a.mu.Lock(); a.now = a.now.Add(d); a
 
 func (a *apiEnv) token(user string) string {
 	a.t.Helper()
+	a.tokMu.Lock()
+	defer a.tokMu.Unlock()
 	if tok, ok := a.tokens[user]; ok {
 		return tok
 	}

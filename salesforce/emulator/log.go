@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // RequestLog is one request the org received. It never holds a token.
@@ -26,6 +27,15 @@ type stats struct {
 	log      []*RequestLog
 	counters map[string]int
 	apiUsed  int
+	apiDay   time.Time // UTC date apiUsed belongs to; the budget resets each day
+}
+
+// rollDay resets the daily API usage when the org clock has moved to another day.
+// Caller holds s.mu.
+func (s *stats) rollDay(now time.Time) {
+	if d := dateOnly(now); !d.Equal(s.apiDay) {
+		s.apiDay, s.apiUsed = d, 0
+	}
 }
 
 // TokenHash is the TokenID recorded for a bearer token: 12 hex chars of its SHA-256.
@@ -100,8 +110,10 @@ func (o *Org) ResetRequests() {
 // chargeAPI counts one API call against the daily budget. It returns the usage after the
 // call and false when the budget was already exhausted (the call is then refused).
 func (o *Org) chargeAPI() (used int, ok bool) {
+	now := o.now()
 	o.stats.mu.Lock()
 	defer o.stats.mu.Unlock()
+	o.stats.rollDay(now)
 	if o.stats.apiUsed >= o.opts.APIDailyLimit {
 		return o.stats.apiUsed, false
 	}
@@ -115,14 +127,18 @@ func (o *Org) chargeAPI() (used int, ok bool) {
 
 // apiUsage returns the API calls used today and the daily limit.
 func (o *Org) apiUsage() (used, max int) {
+	now := o.now()
 	o.stats.mu.Lock()
 	defer o.stats.mu.Unlock()
+	o.stats.rollDay(now)
 	return o.stats.apiUsed, o.opts.APIDailyLimit
 }
 
 // SetAPIUsage sets the calls already used today (to test budget exhaustion quickly).
 func (o *Org) SetAPIUsage(used int) {
+	now := o.now()
 	o.stats.mu.Lock()
+	o.stats.rollDay(now)
 	o.stats.apiUsed = used
 	o.stats.mu.Unlock()
 }

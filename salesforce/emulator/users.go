@@ -15,15 +15,24 @@ import "strings"
 //
 // Standard User profile:
 //   - object permissions: Account read/create/edit but NOT delete
-//     (DELETE -> 400 INSUFFICIENT_ACCESS_OR_READONLY); User is read-only; every other object
-//     full CRUD.
+//     (DELETE -> 400 INSUFFICIENT_ACCESS_OR_READONLY); User is read-only (as for everybody:
+//     User records cannot be created, edited or deleted through the API); every other
+//     object full CRUD.
 //   - field-level security: Account.AnnualRevenue is invisible. It behaves exactly like a
-//     field that does not exist: INVALID_FIELD in SOQL (every clause), in ?fields= on get,
-//     in SOSL RETURNING, and INVALID_FIELD_FOR_INSERT_UPDATE on create/update; it is absent
-//     from describe and from records returned without an explicit field list.
+//     field that does not exist: INVALID_FIELD "No such column 'AnnualRevenue' on entity
+//     'Account'..." in SOQL (SELECT, WHERE, ORDER BY, GROUP BY, aggregates, relationship
+//     paths such as Contact.Account.AnnualRevenue, subqueries), in ?fields= on a record GET
+//     and in SOSL RETURNING; INVALID_FIELD "No such column 'AnnualRevenue' on sobject of
+//     type Account" in create/update bodies. It is absent from describe and from records
+//     read without a field list. (Visible but read-only fields such as CreatedDate answer
+//     INVALID_FIELD_FOR_INSERT_UPDATE instead.)
 //   - sharing: Opportunity is Private. A Standard User sees, edits and deletes only the
-//     Opportunities they own; anybody else's is invisible in queries and search, and
-//     get/update/delete by Id answer 404 NOT_FOUND. Every other object is Public Read/Write.
+//     Opportunities they own. Other users' Opportunities are invisible in queries,
+//     aggregates, COUNT() and search; through a relationship (Task.What) they read as null;
+//     GET by Id answers 404 NOT_FOUND; PATCH/DELETE answer 400
+//     INSUFFICIENT_ACCESS_OR_READONLY; using one as a lookup value answers 400
+//     INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY. Every other object is Public
+//     Read/Write.
 //
 // System Administrator and Integration User: all objects, all fields, all records.
 
