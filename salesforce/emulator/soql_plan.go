@@ -105,6 +105,9 @@ func (e *env) compileOn(ob *Object, q *soql.Query, child bool) (*plan, *apiError
 		return p, e.compileAggregate(p, q)
 	}
 	for _, it := range q.Select {
+		if ff, ok := it.(*soql.FieldsFunc); ok && ff.Set != "STANDARD" && (q.Limit == nil || *q.Limit > 200) {
+			return nil, errMalformedQuery("The SOQL FIELDS function must have a LIMIT of at most 200")
+		}
 		if err := e.compileSelectItem(p, it, child); err != nil {
 			return nil, err
 		}
@@ -171,6 +174,12 @@ func (e *env) compileSelectItem(p *plan, it soql.SelectItem, child bool) *apiErr
 			return err
 		}
 		p.nodes = append(p.nodes, &outNode{key: cr.Name, child: &childPlan{rel: cr, plan: sub}})
+	case *soql.FieldsFunc:
+		for _, f := range p.obj.Fields {
+			if visibleField(e.u, f) && (x.Set == "ALL" || (x.Set == "CUSTOM") == f.Custom) {
+				p.nodes = addPath(p.nodes, &path{leaf: f})
+			}
+		}
 	case *soql.TypeOf:
 		n, err := e.compileTypeOf(p.obj, x)
 		if err != nil {

@@ -32,6 +32,7 @@ func TestQueryErrors(t *testing.T) {
 		{"SELECT Id FROM Account WHERE Description = 'x'", "INVALID_FIELD", "field 'Description' can not be filtered in a query call"},
 		{"SELECT Id FROM ContentDocumentLink", "MALFORMED_QUERY", "Implementation restriction: ContentDocumentLink requires a filter by a single Id on ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN operator."},
 		{"SELECT Id FROM ContentDocument", "INVALID_TYPE", "sObject type 'ContentDocument' is not supported."},
+		{"SELECT FIELDS(ALL) FROM Account", "MALFORMED_QUERY", "The SOQL FIELDS function must have a LIMIT of at most 200"},
 	}
 	for _, c := range cases {
 		t.Run(c.q, func(t *testing.T) {
@@ -120,6 +121,15 @@ func TestQueryShapes(t *testing.T) {
 	}
 	if r["What"].(map[string]any)["Type"] != "Opportunity" || !strings.Contains(r["Who"].(map[string]any)["attributes"].(map[string]any)["url"].(string), "/Contact/") {
 		t.Errorf("polymorphic %v", r)
+	}
+	// FIELDS(): every visible field of the set.
+	r = a.one("alice", "SELECT FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme Corp' LIMIT 1")
+	if len(r) != 4 || r["Region__c"] != "NA" || r["External_Id__c"] != "ACME-001" {
+		t.Errorf("FIELDS(CUSTOM): %v", r)
+	}
+	r = a.one("alice", "SELECT FIELDS(STANDARD) FROM Account WHERE Name = 'Acme Corp'")
+	if _, hidden := r["AnnualRevenue"]; hidden || r["Name"] != "Acme Corp" || r["Region__c"] != nil {
+		t.Errorf("FIELDS(STANDARD): %v", r)
 	}
 	// TYPEOF gives the real type.
 	r = a.one("admin", "SELECT TYPEOF What WHEN Opportunity THEN Amount ELSE Name END FROM Task WHERE CallDurationInSeconds = 540")
