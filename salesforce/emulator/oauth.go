@@ -114,6 +114,9 @@ func (o *Org) serveToken(w http.ResponseWriter, r *http.Request) {
 	case grantJWTBearer:
 		resp, err = o.grantJWTBearer(t)
 		grant = "jwt_bearer"
+	case "password":
+		// Blocked by default in orgs created since Summer '23 (WIRE.md §1.1).
+		err = errGrant("authentication failure")
 	default:
 		err = &oauthError{"unsupported_grant_type", "grant type not supported"}
 	}

@@ -242,8 +242,11 @@ func TestClientCredentialsErrors(t *testing.T) {
 
 func TestTokenEndpointErrors(t *testing.T) {
 	e := newOAuthEnv(t, Options{})
-	status, body := e.token(e.my, url.Values{"grant_type": {"password"}, "client_id": {e.org.ClientID()}})
+	status, body := e.token(e.my, url.Values{"grant_type": {"implicit"}, "client_id": {e.org.ClientID()}})
 	wantOAuthError(t, status, body, "unsupported_grant_type", "grant type not supported")
+	status, body = e.token(e.my, url.Values{"grant_type": {"password"}, "client_id": {e.org.ClientID()},
+		"client_secret": {e.org.ClientSecret()}, "username": {"alice@acme.demo"}, "password": {DemoPassword}})
+	wantOAuthError(t, status, body, "invalid_grant", "authentication failure")
 	status, body = e.token(e.my, url.Values{})
 	wantOAuthError(t, status, body, "unsupported_grant_type", "grant type not supported")
 
