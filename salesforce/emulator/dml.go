@@ -242,6 +242,9 @@ func deriveEvent(ob *Object, vals []any) *apiError {
 	if start.IsZero() {
 		if d, ok := get(ob, vals, "ActivityDate").(time.Time); ok && get(ob, vals, "IsAllDayEvent") == true {
 			start = d
+			if get(ob, vals, "DurationInMinutes") == nil && get(ob, vals, "EndDateTime") == nil {
+				set(ob, vals, "DurationInMinutes", 1440.0)
+			}
 		} else {
 			return errRequired("StartDateTime")
 		}
@@ -265,6 +268,31 @@ func deriveEvent(ob *Object, vals []any) *apiError {
 	set(ob, vals, "DurationInMinutes", dur)
 	set(ob, vals, "ActivityDate", dateOnly(start))
 	return nil
+}
+
+// beforeUpdate adjusts dependent values an update leaves stale: an Event that gets a new
+// start keeps its duration, a new duration moves the end; an Opportunity that changes
+// stage without an explicit Probability takes the stage's default.
+func beforeUpdate(ob *Object, vals []any, body []kv) {
+	sent := map[string]bool{}
+	for _, p := range body {
+		if f := ob.field(p.key); f != nil {
+			sent[f.Name] = true
+		}
+	}
+	switch ob.Name {
+	case "Event":
+		if sent["ActivityDateTime"] && !sent["StartDateTime"] {
+			set(ob, vals, "StartDateTime", nil)
+		}
+		if (sent["StartDateTime"] || sent["ActivityDateTime"] || sent["DurationInMinutes"]) && !sent["EndDateTime"] {
+			set(ob, vals, "EndDateTime", nil)
+		}
+	case "Opportunity":
+		if sent["StageName"] && !sent["Probability"] {
+			set(ob, vals, "Probability", stageProbability(str(get(ob, vals, "StageName"))))
+		}
+	}
 }
 
 // validate runs the org's validation rules.

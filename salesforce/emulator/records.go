@@ -124,6 +124,7 @@ func (c *reqCtx) update(rec *Record, body []kv, skip string) *apiError {
 	if err := c.o.applyInput(c.u, rec, vals, body, false, skip); err != nil {
 		return err
 	}
+	beforeUpdate(rec.obj, vals, body)
 	if err := c.o.finishWrite(c.u, rec, vals, false); err != nil {
 		return err
 	}

@@ -142,6 +142,12 @@ func TestCreateValidation(t *testing.T) {
 	task := a.id("SELECT Id FROM Task WHERE Subject = 'Send proposal'")
 	a.call("admin", "PATCH", "/sobjects/Task/"+task, `{"TaskSubtype":"Call"}`).wantError(t, 400, "INVALID_FIELD_FOR_INSERT_UPDATE", "TaskSubtype")
 	a.call("admin", "PATCH", "/sobjects/Account/"+acme, `{"Name":null}`).wantError(t, 400, "REQUIRED_FIELD_MISSING", "[Name]")
+	// Stage changes derive IsClosed/IsWon and the stage's probability.
+	opp := a.id("SELECT Id FROM Opportunity WHERE Name = 'Globex Expansion'")
+	a.call("admin", "PATCH", "/sobjects/Opportunity/"+opp, `{"StageName":"Closed Won"}`).wantStatus(t, 204)
+	if o := a.get("admin", "/sobjects/Opportunity/"+opp).obj(t); o["IsWon"] != true || o["IsClosed"] != true || o["Probability"] != 100.0 {
+		t.Errorf("closed won: %v %v %v", o["IsWon"], o["IsClosed"], o["Probability"])
+	}
 	// Unique external id.
 	a.call("admin", "POST", "/sobjects/Project__c", `{"Name":"dup","Code__c":"prj-0001"}`).wantError(t, 400, "DUPLICATE_VALUE", "duplicate value found: Code__c duplicates value on record with id: ")
 }
@@ -177,6 +183,14 @@ func TestActivitiesAndNotes(t *testing.T) {
 	if ev["EndDateTime"] != "2025-11-10T17:30:00.000+0000" || ev["StartDateTime"] != "2025-11-10T17:00:00.000+0000" || ev["ActivityDate"] != "2025-11-10" {
 		t.Errorf("event: %v", ev)
 	}
+	// Moving the start keeps the duration.
+	evID := r.obj(t)["id"].(string)
+	a.call("alice", "PATCH", "/sobjects/Event/"+evID, `{"StartDateTime":"2025-11-11T09:00:00Z"}`).wantStatus(t, 204)
+	ev = a.get("alice", "/sobjects/Event/"+evID).obj(t)
+	if ev["EndDateTime"] != "2025-11-11T09:30:00.000+0000" || ev["ActivityDateTime"] != "2025-11-11T09:00:00.000+0000" {
+		t.Errorf("moved event: %v", ev)
+	}
+	a.call("alice", "PATCH", "/sobjects/Event/"+evID, `{"EndDateTime":"2025-11-11T08:00:00Z"}`).wantError(t, 400, "FIELD_INTEGRITY_EXCEPTION", "")
 	// Note + link, read back through the mandatory filter.
 	r = a.call("alice", "POST", "/sobjects/ContentNote", `{"Title":"Call notes","Content":"PHA+Q3VzdG9tZXIgYXNrZWQgZm9yIGEgcmV2aXNlZCBxdW90ZSAmYW1wOyB0aW1lbGluZS48L3A+"}`)
 	r.wantStatus(t, 201)
