@@ -112,9 +112,9 @@ func errMalformedQuery(msg string) *apiError {
 	return &apiError{Status: 400, Code: "MALFORMED_QUERY", Message: msg}
 }
 
-func errInvalidType(obj string) *apiError {
-	return &apiError{Status: 400, Code: "INVALID_TYPE",
-		Message: fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", obj)}
+// notSupported is the INVALID_TYPE message for an unknown object.
+func notSupported(obj string) string {
+	return fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", obj)
 }
 
 // noSuchColumn is the INVALID_FIELD tail used by SOQL, get and SOSL.

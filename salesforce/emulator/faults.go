@@ -63,8 +63,9 @@ func (o *Org) Inject(f Fault) {
 	o.fault.mu.Lock()
 	defer o.fault.mu.Unlock()
 	if o.fault.rnd == nil {
-		seed := uint64(o.opts.Seed)
-		o.fault.rnd = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		seed := uint64(o.opts.Seed) //nolint:gosec // any bit pattern is a fine seed
+		// Deterministic pseudo-randomness for reproducible fault schedules, not security.
+		o.fault.rnd = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) //nolint:gosec
 	}
 	o.fault.list = append(o.fault.list, &f)
 }

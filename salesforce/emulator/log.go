@@ -126,7 +126,7 @@ func (o *Org) chargeAPI() (used int, ok bool) {
 }
 
 // apiUsage returns the API calls used today and the daily limit.
-func (o *Org) apiUsage() (used, max int) {
+func (o *Org) apiUsage() (used, limit int) {
 	now := o.now()
 	o.stats.mu.Lock()
 	defer o.stats.mu.Unlock()

@@ -25,7 +25,7 @@ type seeder struct {
 func (s *seeder) put(obName string, owner *User, created time.Time, kvs ...any) *Record {
 	ob := s.o.db.object(obName)
 	rec := s.o.db.newRecord(ob)
-	for i := 0; i < len(kvs); i += 2 {
+	for i := 0; i+1 < len(kvs); i += 2 {
 		f := ob.field(kvs[i].(string))
 		if f == nil {
 			panic("emulator seed: no field " + obName + "." + kvs[i].(string))
@@ -128,7 +128,8 @@ var (
 
 // seed fills the org with users and data.
 func (o *Org) seed() {
-	s := &seeder{o: o, rnd: rand.New(rand.NewPCG(uint64(o.opts.Seed), 0x5f3759df)), base: o.now().UTC(),
+	// Deterministic pseudo-random data, not security.
+	s := &seeder{o: o, rnd: rand.New(rand.NewPCG(uint64(o.opts.Seed), 0x5f3759df)), base: o.now().UTC(), //nolint:gosec
 		recs: map[string][]*Record{}, boxes: map[string]any{}}
 	for i, u := range o.users {
 		first, last := splitFullName(u.Name)
@@ -143,7 +144,7 @@ func (o *Org) seed() {
 	if n <= 0 {
 		n = 350
 	}
-	count := func(w float64, min int) int { return max(int(float64(n)*w), min) }
+	count := func(w float64, least int) int { return max(int(float64(n)*w), least) }
 	s.seedAccounts(count(0.12, 20))
 	s.seedContactsLeads(count(0.25, 30), count(0.10, 10))
 	s.seedOpportunities(count(0.15, 20))

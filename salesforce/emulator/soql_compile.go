@@ -186,7 +186,7 @@ func (e *env) compileTypeOf(ob *Object, t *soql.TypeOf) (*outNode, *apiError) {
 	for _, w := range t.Whens {
 		wob := e.o.db.object(w.Object)
 		if wob == nil {
-			return nil, e.errAt("INVALID_TYPE", 0, "sObject type '"+w.Object+"' is not supported.")
+			return nil, e.errAt("INVALID_TYPE", 0, notSupported(w.Object))
 		}
 		for _, fr := range w.Fields {
 			wf := wob.field(fr.Path[len(fr.Path)-1])

@@ -44,7 +44,7 @@ const maxOffset = 2000
 func (e *env) compile(q *soql.Query) (*plan, *apiError) {
 	ob := e.o.db.object(q.From)
 	if ob == nil || strings.EqualFold(q.From, "ContentDocument") || !e.u.Profile.perms(ob.Name).Read {
-		return nil, e.errAt("INVALID_TYPE", q.FromPos, "sObject type '"+q.From+"' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.")
+		return nil, e.errAt("INVALID_TYPE", q.FromPos, notSupported(q.From))
 	}
 	if ob.Name == "ContentDocumentLink" && !cdlFiltered(q.Where) {
 		return nil, errMalformedQuery("Implementation restriction: ContentDocumentLink requires a filter by a single Id on ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN operator.")

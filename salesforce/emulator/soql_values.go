@@ -133,7 +133,7 @@ func unescapeAt(raw string, i int) (rune, int) {
 	case 'u', 'U':
 		if i+6 <= len(raw) {
 			if v, err := strconv.ParseUint(raw[i+2:i+6], 16, 32); err == nil {
-				return rune(v), 6
+				return rune(v), 6 //nolint:gosec // at most 0xFFFFFFFF fits a rune's bits; invalid runes never match
 			}
 		}
 		return 'u', 2
@@ -150,7 +150,7 @@ func (m likeMatcher) match(text string) bool {
 	for ti < len(text) {
 		r, n := utf8.DecodeRuneInString(text[ti:])
 		if r < utf8.RuneSelf {
-			r = rune(lowerASCII(byte(r)))
+			r = rune(lowerASCII(byte(r))) //nolint:gosec // r < utf8.RuneSelf
 		} else {
 			r = unicode.ToLower(r)
 		}

@@ -37,7 +37,7 @@ import "strings"
 // System Administrator and Integration User: all objects, all fields, all records.
 
 // DemoPassword is the password of every emulated user.
-const DemoPassword = "sfmcp-Demo-1"
+const DemoPassword = "sfmcp-Demo-1" //nolint:gosec // public demo credential of an in-memory org
 
 // User is an emulated Salesforce user.
 type User struct {
