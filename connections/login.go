@@ -77,7 +77,7 @@ func Login(ctx context.Context, conn config.Connection, opts LoginOptions) (Iden
 				"(and add http://localhost:PORT/OauthRedirect to the connected app's callback URLs)", conn.CallbackPort, err)
 		}
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	addr, ok := ln.Addr().(*net.TCPAddr)
 	if !ok {
 		return Identity{}, errors.New("connections: the login listener must be TCP")

@@ -150,16 +150,6 @@ func (f elicitFunc) Elicit(ctx context.Context, r mcp.ElicitationRequest) (*mcp.
 	return f(ctx, r)
 }
 
-type accept struct{ prompts []string }
-
-func (a *accept) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
-	a.prompts = append(a.prompts, r.Params.Message)
-	res := &mcp.ElicitationResult{}
-	res.Action = mcp.ElicitationResponseActionAccept
-	res.Content = map[string]any{"approve": true}
-	return res, nil
-}
-
 func call(t testing.TB, c *client.Client, name string, args map[string]any, mutate ...func(*mcp.CallToolRequest)) (string, bool) {
 	t.Helper()
 	req := mcp.CallToolRequest{}

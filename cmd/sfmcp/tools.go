@@ -113,7 +113,7 @@ func replaceBetweenMarkers(path, table string) error {
 		return err
 	}
 	out := append(append(append([]byte{}, before...), "\n"+table...), after...)
-	return os.WriteFile(path, out, 0o644)
+	return os.WriteFile(path, out, 0o600)
 }
 
 func checkMarkers(path, table string) error {

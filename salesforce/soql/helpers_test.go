@@ -46,8 +46,6 @@ func mustParse(t testing.TB, s string) *Query {
 // Constructors that keep expected ASTs short.
 func fr(path ...string) *FieldRef { return &FieldRef{Path: path} }
 
-func frAs(alias string, path ...string) *FieldRef { return &FieldRef{Path: path, Alias: alias} }
-
 func fn(name string, args ...Arg) *FuncCall { return &FuncCall{Name: name, Args: args} }
 
 func fnAs(alias, name string, args ...Arg) *FuncCall {

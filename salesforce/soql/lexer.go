@@ -245,7 +245,7 @@ func unescape(b *strings.Builder, src string, j int) (int, bool) {
 			if h < 0 {
 				return k + 1, false
 			}
-			r = r<<4 | rune(h)
+			r = r<<4 | rune(h) //nolint:gosec // h is one hex digit, 0-15
 		}
 		b.WriteRune(r)
 		return j + 6, true
