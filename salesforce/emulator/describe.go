@@ -111,7 +111,7 @@ type describeJSON struct {
 	RecordTypeInfos    []recordTypeInfo `json:"recordTypeInfos"`
 }
 
-func (c *reqCtx) globalInfo(ob *Object) globalSObject {
+func (c *reqCtx) globalInfo(ob *objectDef) globalSObject {
 	p := c.u.Profile.perms(ob.Name)
 	b := c.base + "/sobjects/" + ob.Name
 	return globalSObject{
@@ -156,11 +156,11 @@ func (c *reqCtx) describeGlobal() {
 	writeJSON(c.w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": list})
 }
 
-func (c *reqCtx) objectInfo(ob *Object) {
+func (c *reqCtx) objectInfo(ob *objectDef) {
 	writeJSON(c.w, http.StatusOK, map[string]any{"objectDescribe": c.globalInfo(ob), "recentItems": []any{}})
 }
 
-func soapType(f *Field) string {
+func soapType(f *fieldDef) string {
 	switch f.Type {
 	case tID, tRef:
 		return "tns:ID"
@@ -180,7 +180,7 @@ func soapType(f *Field) string {
 	return "xsd:string"
 }
 
-func (c *reqCtx) describe(ob *Object) {
+func (c *reqCtx) describe(ob *objectDef) {
 	if c.notModified() {
 		return
 	}
@@ -202,7 +202,7 @@ func (c *reqCtx) describe(ob *Object) {
 	writeJSON(c.w, http.StatusOK, d)
 }
 
-func describeFieldJSON(f *Field) describeField {
+func describeFieldJSON(f *fieldDef) describeField {
 	d := describeField{
 		Aggregatable: f.Type != tTextarea && f.Type != tBase64 && f.Type != tMulti, AutoNumber: f.Name == "CaseNumber",
 		ByteLength: f.Length * 3, Calculated: f.Calculated, Createable: f.Createable, Custom: f.Custom,

@@ -11,7 +11,7 @@ import (
 
 // applyInput validates body keys for a create (rec is new) or update and writes the
 // converted values into vals. skip names a key to ignore (upsert's external id field).
-func (o *Org) applyInput(u *User, rec *Record, vals []any, body []kv, create bool, skip string) *apiError {
+func (o *Org) applyInput(u *User, rec *record, vals []any, body []kv, create bool, skip string) *apiError {
 	ob := rec.obj
 	for _, p := range body {
 		if p.key == "attributes" || (skip != "" && strings.EqualFold(p.key, skip)) {
@@ -56,7 +56,7 @@ func (o *Org) applyInput(u *User, rec *Record, vals []any, body []kv, create boo
 
 // checkRef validates a lookup value: a well-formed id of an allowed type pointing at a
 // live record the user can see (OwnerId: an active user).
-func (o *Org) checkRef(u *User, f *Field, v string) (string, *apiError) {
+func (o *Org) checkRef(u *User, f *fieldDef, v string) (string, *apiError) {
 	id, ok := normID(v)
 	target := o.db.objectOfID(id)
 	allowed := false
@@ -82,7 +82,7 @@ func (o *Org) checkRef(u *User, f *Field, v string) (string, *apiError) {
 
 // finishWrite fills defaults (create), checks required fields, derives calculated
 // fields, runs validation rules and uniqueness. vals is the candidate state.
-func (o *Org) finishWrite(u *User, rec *Record, vals []any, create bool) *apiError {
+func (o *Org) finishWrite(u *User, rec *record, vals []any, create bool) *apiError {
 	ob := rec.obj
 	now := o.now().UTC().Truncate(time.Millisecond)
 	if create {
@@ -129,13 +129,13 @@ func (o *Org) finishWrite(u *User, rec *Record, vals []any, create bool) *apiErr
 	return nil
 }
 
-func set(ob *Object, vals []any, name string, v any) {
+func set(ob *objectDef, vals []any, name string, v any) {
 	if f := ob.field(name); f != nil {
 		vals[f.idx] = v
 	}
 }
 
-func get(ob *Object, vals []any, name string) any {
+func get(ob *objectDef, vals []any, name string) any {
 	if f := ob.field(name); f != nil {
 		return vals[f.idx]
 	}
@@ -147,7 +147,7 @@ func str(v any) string { s, _ := v.(string); return s }
 var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 // derive computes read-only fields from the others.
-func (o *Org) derive(rec *Record, vals []any, create bool, now time.Time) *apiError {
+func (o *Org) derive(rec *record, vals []any, create bool, now time.Time) *apiError {
 	ob := rec.obj
 	g := func(n string) any { return get(ob, vals, n) }
 	switch ob.Name {
@@ -214,7 +214,7 @@ func stageProbability(stage string) any {
 }
 
 // activityAccount derives Task/Event.AccountId from WhatId, else WhoId.
-func (o *Org) activityAccount(vals []any, ob *Object) any {
+func (o *Org) activityAccount(vals []any, ob *objectDef) any {
 	for _, n := range []string{"WhatId", "WhoId"} {
 		parent := o.db.lookup(str(get(ob, vals, n)))
 		if parent == nil {
@@ -234,7 +234,7 @@ func (o *Org) activityAccount(vals []any, ob *Object) any {
 
 // deriveEvent keeps StartDateTime/EndDateTime, ActivityDateTime/DurationInMinutes and
 // ActivityDate consistent.
-func deriveEvent(ob *Object, vals []any) *apiError {
+func deriveEvent(ob *objectDef, vals []any) *apiError {
 	start, _ := get(ob, vals, "StartDateTime").(time.Time)
 	if start.IsZero() {
 		start, _ = get(ob, vals, "ActivityDateTime").(time.Time)
@@ -273,7 +273,7 @@ func deriveEvent(ob *Object, vals []any) *apiError {
 // beforeUpdate adjusts dependent values an update leaves stale: an Event that gets a new
 // start keeps its duration, a new duration moves the end; an Opportunity that changes
 // stage without an explicit Probability takes the stage's default.
-func beforeUpdate(ob *Object, vals []any, body []kv) {
+func beforeUpdate(ob *objectDef, vals []any, body []kv) {
 	sent := map[string]bool{}
 	for _, p := range body {
 		if f := ob.field(p.key); f != nil {
@@ -296,7 +296,7 @@ func beforeUpdate(ob *Object, vals []any, body []kv) {
 }
 
 // validate runs the org's validation rules.
-func validate(ob *Object, vals []any) *apiError {
+func validate(ob *objectDef, vals []any) *apiError {
 	switch ob.Name {
 	case "Opportunity":
 		if a, ok := get(ob, vals, "Amount").(float64); ok && a < 0 {
@@ -313,7 +313,7 @@ func validate(ob *Object, vals []any) *apiError {
 }
 
 // deleteRecord moves rec (and cascading children) to the recycle bin.
-func (o *Org) deleteRecord(u *User, rec *Record) {
+func (o *Org) deleteRecord(u *User, rec *record) {
 	now := o.now().UTC().Truncate(time.Millisecond)
 	rec.deleted = true
 	set(rec.obj, rec.vals, "IsDeleted", true)

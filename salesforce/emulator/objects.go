@@ -25,15 +25,15 @@ var (
 )
 
 // system fields: Id, IsDeleted first; audit fields (and OwnerId) last.
-func withSystem(label string, owner bool, fields ...*Field) []*Field {
+func withSystem(label string, owner bool, fields ...*fieldDef) []*fieldDef {
 	id := newField("Id", label+" ID", tID, 18).ro()
 	id.Nillable, id.DefaultedOnCreate, id.IDLookup = false, true, true
-	out := []*Field{id, fBool("IsDeleted", "Deleted").ro()}
+	out := []*fieldDef{id, fBool("IsDeleted", "Deleted").ro()}
 	out = append(out, fields...)
 	if owner {
 		out = append(out, fRef("OwnerId", "Owner ID", "Owner", "User").def(nil).nonNull())
 	}
-	audit := []*Field{
+	audit := []*fieldDef{
 		fDateTime("CreatedDate", "Created Date"), fRef("CreatedById", "Created By ID", "CreatedBy", "User"),
 		fDateTime("LastModifiedDate", "Last Modified Date"), fRef("LastModifiedById", "Last Modified By ID", "LastModifiedBy", "User"),
 		fDateTime("SystemModstamp", "System Modstamp"),
@@ -44,12 +44,12 @@ func withSystem(label string, owner bool, fields ...*Field) []*Field {
 	return append(out, audit...)
 }
 
-func obj(name, label, plural, prefix string, fields []*Field) *Object {
-	return &Object{Name: name, Label: label, LabelPlural: plural, KeyPrefix: prefix, Fields: fields,
+func obj(name, label, plural, prefix string, fields []*fieldDef) *objectDef {
+	return &objectDef{Name: name, Label: label, LabelPlural: plural, KeyPrefix: prefix, Fields: fields,
 		Createable: true, Updateable: true, Deletable: true, Searchable: true}
 }
 
-func polyOwner(fs []*Field) []*Field {
+func polyOwner(fs []*fieldDef) []*fieldDef {
 	for _, f := range fs {
 		if f.Name == "OwnerId" {
 			f.ReferenceTo = []string{"Group", "User"}
@@ -58,7 +58,7 @@ func polyOwner(fs []*Field) []*Field {
 	return fs
 }
 
-func buildSchema() []*Object {
+func buildSchema() []*objectDef {
 	account := obj("Account", "Account", "Accounts", "001", withSystem("Account", true,
 		fStr("Name", "Account Name", 255).req().name(),
 		fPick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
@@ -221,7 +221,7 @@ func buildSchema() []*Object {
 		fStr("Code__c", "Project Code", 20).ext().unique(),
 	))
 	project.Custom = true
-	return []*Object{account, contact, lead, opp, cas, task, event, user, note, link, project}
+	return []*objectDef{account, contact, lead, opp, cas, task, event, user, note, link, project}
 }
 
 // childRelDefs: parent, relationship name, child object, child field, cascade delete.

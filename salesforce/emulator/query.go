@@ -20,7 +20,7 @@ const (
 type locator struct {
 	id      string
 	p       *plan
-	rows    []*Record
+	rows    []*record
 	user    *User
 	batch   int
 	expires time.Time
@@ -44,7 +44,7 @@ func (o *Org) newEnv(u *User, stmt string, all bool) *env {
 }
 
 // runQuery parses, compiles and executes a statement (caller holds the read lock).
-func (o *Org) runQuery(u *User, q string, all bool) (*plan, []*Record, *apiError) {
+func (o *Org) runQuery(u *User, q string, all bool) (*plan, []*record, *apiError) {
 	if strings.TrimSpace(q) == "" {
 		return nil, nil, errMalformedQuery("SOQL statements cannot be empty or null")
 	}

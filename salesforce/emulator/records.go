@@ -27,7 +27,7 @@ type saveResult struct {
 
 // findByID resolves the id path segment. It answers the error itself and returns nil
 // when the record cannot be used.
-func (c *reqCtx) findByID(ob *Object, seg string) *Record {
+func (c *reqCtx) findByID(ob *objectDef, seg string) *record {
 	id, ok := normID(seg)
 	if !ok {
 		c.fail(errExtIDField(seg))
@@ -49,7 +49,7 @@ func (c *reqCtx) findByID(ob *Object, seg string) *Record {
 	return rec
 }
 
-func (c *reqCtx) recordByID(ob *Object, seg string) {
+func (c *reqCtx) recordByID(ob *objectDef, seg string) {
 	var body []kv
 	if c.r.Method == http.MethodPatch {
 		var err *apiError
@@ -88,7 +88,7 @@ func (c *reqCtx) recordByID(ob *Object, seg string) {
 	}
 }
 
-func (c *reqCtx) getRecord(rec *Record) {
+func (c *reqCtx) getRecord(rec *record) {
 	fields := rec.obj.Fields
 	idLast := false
 	if fl := c.r.URL.Query().Get("fields"); fl != "" {
@@ -116,7 +116,7 @@ func (c *reqCtx) getRecord(rec *Record) {
 }
 
 // update applies body to rec (caller holds the write lock).
-func (c *reqCtx) update(rec *Record, body []kv, skip string) *apiError {
+func (c *reqCtx) update(rec *record, body []kv, skip string) *apiError {
 	if !canEdit(c.u, rec) {
 		return errInsufficientAccess()
 	}
@@ -134,7 +134,7 @@ func (c *reqCtx) update(rec *Record, body []kv, skip string) *apiError {
 
 // insert creates a record of ob from body (caller holds the write lock). extra values
 // (upsert's external id) are set after the body.
-func (c *reqCtx) insert(ob *Object, body []kv, skip string, extra *Field, extraVal any) (*Record, *apiError) {
+func (c *reqCtx) insert(ob *objectDef, body []kv, skip string, extra *fieldDef, extraVal any) (*record, *apiError) {
 	if !ob.Createable || !c.u.Profile.perms(ob.Name).Create {
 		return nil, errInsufficientAccess()
 	}
@@ -153,7 +153,7 @@ func (c *reqCtx) insert(ob *Object, body []kv, skip string, extra *Field, extraV
 	return rec, nil
 }
 
-func (c *reqCtx) create(ob *Object) {
+func (c *reqCtx) create(ob *objectDef) {
 	body, err := c.body()
 	if err != nil {
 		c.fail(err)
@@ -170,8 +170,8 @@ func (c *reqCtx) create(ob *Object) {
 	writeJSON(c.w, http.StatusCreated, saveResult{ID: rec.ID, Success: true, Errors: []string{}})
 }
 
-// byExternalID serves GET/PATCH(upsert)/DELETE on /sobjects/{Obj}/{Field}/{value}.
-func (c *reqCtx) byExternalID(ob *Object, fieldName, value string) {
+// byExternalID serves GET/PATCH(upsert)/DELETE on /sobjects/{Obj}/{fieldDef}/{value}.
+func (c *reqCtx) byExternalID(ob *objectDef, fieldName, value string) {
 	f := ob.field(fieldName)
 	if f == nil || !visibleField(c.u, f) || (!f.ExternalID && f.Type != tID) {
 		c.fail(errExtIDField(fieldName))
@@ -191,7 +191,7 @@ func (c *reqCtx) byExternalID(ob *Object, fieldName, value string) {
 	}
 	c.o.mu.Lock()
 	defer c.o.mu.Unlock()
-	var matches []*Record
+	var matches []*record
 	for _, r := range c.o.db.rows[ob] {
 		if !r.deleted && canRead(c.u, r) && strings.EqualFold(str(r.vals[f.idx]), value) {
 			matches = append(matches, r)
@@ -226,7 +226,7 @@ func (c *reqCtx) byExternalID(ob *Object, fieldName, value string) {
 	}
 }
 
-func (c *reqCtx) upsert(ob *Object, f *Field, value string, matches []*Record, body []kv) {
+func (c *reqCtx) upsert(ob *objectDef, f *fieldDef, value string, matches []*record, body []kv) {
 	for _, p := range body {
 		if strings.EqualFold(p.key, f.Name) && !strings.EqualFold(str(p.val), value) {
 			c.fail(plainErr(400, "INVALID_FIELD", "The "+f.Name+" field should not be specified in the sobject data."))
@@ -265,7 +265,7 @@ func (c *reqCtx) upsert(ob *Object, f *Field, value string, matches []*Record, b
 }
 
 // blob serves the bytes of a base64 field (e.g. ContentNote Content).
-func (c *reqCtx) blob(ob *Object, seg string, f *Field) {
+func (c *reqCtx) blob(ob *objectDef, seg string, f *fieldDef) {
 	c.o.mu.RLock()
 	defer c.o.mu.RUnlock()
 	rec := c.findByID(ob, seg)

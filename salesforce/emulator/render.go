@@ -73,7 +73,7 @@ func appendNumber(b []byte, v float64, integer bool) []byte {
 
 // appendValue appends a stored value of field f in the wire format. rec and base are
 // needed for base64 fields, which are rendered as the URL of the blob.
-func appendValue(b []byte, f *Field, v any, rec *Record, base string) []byte {
+func appendValue(b []byte, f *fieldDef, v any, rec *record, base string) []byte {
 	if v == nil {
 		return append(b, "null"...)
 	}
@@ -113,7 +113,7 @@ func appendAttrs(b []byte, typ, objName, id, base string) []byte {
 }
 
 // appendRecord renders rec with the given fields (all readable fields when nil).
-func appendRecord(b []byte, u *User, rec *Record, fields []*Field, base string, idLast bool) []byte {
+func appendRecord(b []byte, u *User, rec *record, fields []*fieldDef, base string, idLast bool) []byte {
 	b = append(b, '{')
 	b = appendAttrs(b, rec.obj.Name, rec.obj.Name, rec.ID, base)
 	hasID := false

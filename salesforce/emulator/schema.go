@@ -2,7 +2,7 @@ package emulator
 
 import "strings"
 
-// Field types (describe "type" values).
+// fieldDef types (describe "type" values).
 const (
 	tID       = "id"
 	tString   = "string"
@@ -24,10 +24,10 @@ const (
 	tBase64   = "base64"
 )
 
-// Field is one field of an emulated object. Values are stored per record in a slice
-// indexed by Field.idx: string (text, ids, picklists), float64 (numbers), bool, time.Time
+// fieldDef is one field of an emulated object. Values are stored per record in a slice
+// indexed by fieldDef.idx: string (text, ids, picklists), float64 (numbers), bool, time.Time
 // (date: UTC midnight; datetime: UTC), or nil.
-type Field struct {
+type fieldDef struct {
 	Name, Label, Type  string
 	Length             int
 	Nillable           bool
@@ -48,14 +48,14 @@ type Field struct {
 	Scale              int
 
 	idx int
-	obj *Object
+	obj *objectDef
 }
 
 // polymorphic reports whether a reference field points at more than one object type.
-func (f *Field) polymorphic() bool { return len(f.ReferenceTo) > 1 }
+func (f *fieldDef) polymorphic() bool { return len(f.ReferenceTo) > 1 }
 
 // numeric reports whether values are float64.
-func (f *Field) numeric() bool {
+func (f *fieldDef) numeric() bool {
 	switch f.Type {
 	case tCurrency, tDouble, tPercent, tInt:
 		return true
@@ -64,7 +64,7 @@ func (f *Field) numeric() bool {
 }
 
 // textual reports whether values are strings.
-func (f *Field) textual() bool {
+func (f *fieldDef) textual() bool {
 	switch f.Type {
 	case tBool, tCurrency, tDouble, tPercent, tInt, tDate, tDateTime:
 		return false
@@ -73,51 +73,51 @@ func (f *Field) textual() bool {
 }
 
 // isID reports whether values are record ids (compared case-sensitively).
-func (f *Field) isID() bool { return f.Type == tID || f.Type == tRef }
+func (f *fieldDef) isID() bool { return f.Type == tID || f.Type == tRef }
 
 // required reports whether describe would call the field required on create.
-func (f *Field) required() bool { return f.Createable && !f.Nillable && !f.DefaultedOnCreate }
+func (f *fieldDef) required() bool { return f.Createable && !f.Nillable && !f.DefaultedOnCreate }
 
-// ChildRel is a parent-to-child relationship.
-type ChildRel struct {
-	Name    string  // relationship name, e.g. "Contacts"
-	Child   *Object // e.g. Contact
-	Field   *Field  // the child's reference field, e.g. Contact.AccountId
-	Cascade bool    // child is deleted with the parent
+// childRel is a parent-to-child relationship.
+type childRel struct {
+	Name    string     // relationship name, e.g. "Contacts"
+	Child   *objectDef // e.g. Contact
+	Field   *fieldDef  // the child's reference field, e.g. Contact.AccountId
+	Cascade bool       // child is deleted with the parent
 }
 
-// Object is an emulated sObject type.
-type Object struct {
+// objectDef is an emulated sObject type.
+type objectDef struct {
 	Name, Label, LabelPlural, KeyPrefix string
 	Custom                              bool
 	Createable, Updateable, Deletable   bool
 	Searchable                          bool
-	Fields                              []*Field
-	Children                            []*ChildRel
-	NameField                           *Field
+	Fields                              []*fieldDef
+	Children                            []*childRel
+	NameField                           *fieldDef
 
-	byName  map[string]*Field    // lower-case field name
-	byRel   map[string]*Field    // lower-case relationship name -> reference field
-	childBy map[string]*ChildRel // lower-case child relationship name
-	owner   *Field               // OwnerId or nil
+	byName  map[string]*fieldDef // lower-case field name
+	byRel   map[string]*fieldDef // lower-case relationship name -> reference field
+	childBy map[string]*childRel // lower-case child relationship name
+	owner   *fieldDef            // OwnerId or nil
 	nextID  uint64
-	recSlab []Record // preallocated records (store.newRecord)
+	recSlab []record // preallocated records (store.newRecord)
 	valSlab []any    // preallocated value slots
 }
 
 // field finds a field by name, case-insensitively.
-func (ob *Object) field(name string) *Field { return ob.byName[strings.ToLower(name)] }
+func (ob *objectDef) field(name string) *fieldDef { return ob.byName[strings.ToLower(name)] }
 
 // rel finds a reference field by relationship name, case-insensitively.
-func (ob *Object) rel(name string) *Field { return ob.byRel[strings.ToLower(name)] }
+func (ob *objectDef) rel(name string) *fieldDef { return ob.byRel[strings.ToLower(name)] }
 
 // child finds a child relationship by name, case-insensitively.
-func (ob *Object) child(name string) *ChildRel { return ob.childBy[strings.ToLower(name)] }
+func (ob *objectDef) child(name string) *childRel { return ob.childBy[strings.ToLower(name)] }
 
-func (ob *Object) index() {
-	ob.byName = map[string]*Field{}
-	ob.byRel = map[string]*Field{}
-	ob.childBy = map[string]*ChildRel{}
+func (ob *objectDef) index() {
+	ob.byName = map[string]*fieldDef{}
+	ob.byRel = map[string]*fieldDef{}
+	ob.childBy = map[string]*childRel{}
 	for i, f := range ob.Fields {
 		f.idx, f.obj = i, ob
 		ob.byName[strings.ToLower(f.Name)] = f
@@ -135,8 +135,8 @@ func (ob *Object) index() {
 
 // field builders ---------------------------------------------------------------
 
-func newField(name, label, typ string, length int) *Field {
-	f := &Field{Name: name, Label: label, Type: typ, Length: length, Nillable: true,
+func newField(name, label, typ string, length int) *fieldDef {
+	f := &fieldDef{Name: name, Label: label, Type: typ, Length: length, Nillable: true,
 		Createable: true, Updateable: true, Custom: strings.HasSuffix(name, "__c")}
 	if typ == tBool {
 		f.Nillable, f.DefaultedOnCreate, f.Default = false, true, false
@@ -144,47 +144,51 @@ func newField(name, label, typ string, length int) *Field {
 	return f
 }
 
-func fStr(name, label string, n int) *Field  { return newField(name, label, tString, n) }
-func fText(name, label string, n int) *Field { return newField(name, label, tTextarea, n) }
-func fEmail(name, label string) *Field       { return newField(name, label, tEmail, 80) }
-func fPhone(name, label string) *Field       { return newField(name, label, tPhone, 40) }
-func fURL(name, label string) *Field         { return newField(name, label, tURL, 255) }
-func fBool(name, label string) *Field        { return newField(name, label, tBool, 0) }
-func fDate(name, label string) *Field        { return newField(name, label, tDate, 0) }
-func fDateTime(name, label string) *Field    { return newField(name, label, tDateTime, 0) }
-func fInt(name, label string) *Field         { return newField(name, label, tInt, 0) }
-func fNum(name, label, typ string) *Field    { f := newField(name, label, typ, 0); f.Scale = 2; return f }
-func fBase64(name, label string) *Field      { return newField(name, label, tBase64, 0) }
-func fPick(name, label string, v ...string) *Field {
+func fStr(name, label string, n int) *fieldDef  { return newField(name, label, tString, n) }
+func fText(name, label string, n int) *fieldDef { return newField(name, label, tTextarea, n) }
+func fEmail(name, label string) *fieldDef       { return newField(name, label, tEmail, 80) }
+func fPhone(name, label string) *fieldDef       { return newField(name, label, tPhone, 40) }
+func fURL(name, label string) *fieldDef         { return newField(name, label, tURL, 255) }
+func fBool(name, label string) *fieldDef        { return newField(name, label, tBool, 0) }
+func fDate(name, label string) *fieldDef        { return newField(name, label, tDate, 0) }
+func fDateTime(name, label string) *fieldDef    { return newField(name, label, tDateTime, 0) }
+func fInt(name, label string) *fieldDef         { return newField(name, label, tInt, 0) }
+func fNum(name, label, typ string) *fieldDef {
+	f := newField(name, label, typ, 0)
+	f.Scale = 2
+	return f
+}
+func fBase64(name, label string) *fieldDef { return newField(name, label, tBase64, 0) }
+func fPick(name, label string, v ...string) *fieldDef {
 	f := newField(name, label, tPicklist, 255)
 	f.Picklist = v
 	return f
 }
-func fMulti(name, label string, v ...string) *Field {
+func fMulti(name, label string, v ...string) *fieldDef {
 	f := newField(name, label, tMulti, 4099)
 	f.Picklist = v
 	return f
 }
-func fRef(name, label, rel string, to ...string) *Field {
+func fRef(name, label, rel string, to ...string) *fieldDef {
 	f := newField(name, label, tRef, 18)
 	f.RelationshipName, f.ReferenceTo = rel, to
 	return f
 }
 
 // req makes the field required on create.
-func (f *Field) req() *Field { f.Nillable = false; return f }
+func (f *fieldDef) req() *fieldDef { f.Nillable = false; return f }
 
 // ro makes the field read-only (system or calculated).
-func (f *Field) ro() *Field { f.Createable, f.Updateable = false, false; return f }
+func (f *fieldDef) ro() *fieldDef { f.Createable, f.Updateable = false, false; return f }
 
 // calc marks a read-only calculated field.
-func (f *Field) calc() *Field { f.Calculated = true; return f.ro() }
+func (f *fieldDef) calc() *fieldDef { f.Calculated = true; return f.ro() }
 
 // createOnly makes the field settable on create only.
-func (f *Field) createOnly() *Field { f.Updateable = false; return f }
+func (f *fieldDef) createOnly() *fieldDef { f.Updateable = false; return f }
 
 // def sets a default applied on create; a picklist default is also flagged in describe.
-func (f *Field) def(v any) *Field {
+func (f *fieldDef) def(v any) *fieldDef {
 	f.DefaultedOnCreate, f.Default = true, v
 	if s, ok := v.(string); ok && (f.Type == tPicklist || f.Type == tCombo) {
 		f.DefaultPick = s
@@ -193,9 +197,9 @@ func (f *Field) def(v any) *Field {
 }
 
 // nonNull makes a defaulted field non-nillable.
-func (f *Field) nonNull() *Field { f.Nillable = false; return f }
+func (f *fieldDef) nonNull() *fieldDef { f.Nillable = false; return f }
 
-func (f *Field) restricted() *Field { f.Restricted = true; return f }
-func (f *Field) name() *Field       { f.NameField, f.IDLookup = true, true; return f }
-func (f *Field) ext() *Field        { f.ExternalID, f.IDLookup = true, true; return f }
-func (f *Field) unique() *Field     { f.Unique = true; return f }
+func (f *fieldDef) restricted() *fieldDef { f.Restricted = true; return f }
+func (f *fieldDef) name() *fieldDef       { f.NameField, f.IDLookup = true, true; return f }
+func (f *fieldDef) ext() *fieldDef        { f.ExternalID, f.IDLookup = true, true; return f }
+func (f *fieldDef) unique() *fieldDef     { f.Unique = true; return f }

@@ -17,12 +17,12 @@ type seeder struct {
 	o     *Org
 	rnd   *rand.Rand
 	base  time.Time // seed clock
-	recs  map[string][]*Record
+	recs  map[string][]*record
 	boxes map[string]any
 }
 
 // put inserts a record without validation, as of created, owned by owner.
-func (s *seeder) put(obName string, owner *User, created time.Time, kvs ...any) *Record {
+func (s *seeder) put(obName string, owner *User, created time.Time, kvs ...any) *record {
 	ob := s.o.db.object(obName)
 	rec := s.o.db.newRecord(ob)
 	for i := 0; i+1 < len(kvs); i += 2 {
@@ -81,7 +81,7 @@ func seedValue(v any) any {
 		if x == "" {
 			return nil
 		}
-	case *Record:
+	case *record:
 		if x == nil {
 			return nil
 		}
@@ -97,7 +97,7 @@ func (s *seeder) ago(maxDays int) time.Time {
 func (s *seeder) day(from, to int) time.Time {
 	return dateOnly(s.base).AddDate(0, 0, from+s.rnd.IntN(to-from+1))
 }
-func (s *seeder) rec(obName string) *Record {
+func (s *seeder) rec(obName string) *record {
 	l := s.recs[obName]
 	return l[s.rnd.IntN(len(l))]
 }
@@ -130,7 +130,7 @@ var (
 func (o *Org) seed() {
 	// Deterministic pseudo-random data, not security.
 	s := &seeder{o: o, rnd: rand.New(rand.NewPCG(uint64(o.opts.Seed), 0x5f3759df)), base: o.now().UTC(), //nolint:gosec
-		recs: map[string][]*Record{}, boxes: map[string]any{}}
+		recs: map[string][]*record{}, boxes: map[string]any{}}
 	for i, u := range o.users {
 		first, last := splitFullName(u.Name)
 		r := s.put("User", o.users[0], s.base.AddDate(-3, 0, i), "Username", u.Username, "FirstName", first,
@@ -209,7 +209,7 @@ func (s *seeder) seedContactsLeads(nc, nl int) {
 	accts := s.recs["Account"]
 	fixed := []struct {
 		first, last string
-		acct        *Record
+		acct        *record
 		email       string
 	}{
 		{"Ana", "Silva", accts[0], "ana.silva@acme.example"},

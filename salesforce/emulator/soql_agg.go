@@ -12,7 +12,7 @@ import (
 // AggregateResult object whose fields are the group keys and aggregate columns
 // (including hidden ones used only by HAVING or ORDER BY).
 type aggPlan struct {
-	obj    *Object
+	obj    *objectDef
 	groups []aggCol
 	aggs   []aggCol
 	out    []aggOut // rendered columns, in SELECT order
@@ -23,21 +23,21 @@ type aggPlan struct {
 // aggOut is one rendered column: its JSON key and the synthetic field holding it.
 type aggOut struct {
 	name string
-	f    *Field
+	f    *fieldDef
 }
 
 type aggCol struct {
 	sig string
 	fn  string // "" for group keys
-	get func(*Record) any
-	src *Field
-	f   *Field // synthetic field
+	get func(*record) any
+	src *fieldDef
+	f   *fieldDef // synthetic field
 }
 
 func fieldSig(path []string) string { return strings.ToLower(strings.Join(path, ".")) }
 
 func (e *env) compileAggregate(p *plan, q *soql.Query) *apiError {
-	a := &aggPlan{obj: &Object{Name: "AggregateResult"}}
+	a := &aggPlan{obj: &objectDef{Name: "AggregateResult"}}
 	p.agg = a
 	if q.GroupByKind != "" {
 		return errMalformedQuery("GROUP BY " + q.GroupByKind + " is not supported by this org")
@@ -90,13 +90,13 @@ func (e *env) compileAggregate(p *plan, q *soql.Query) *apiError {
 		a.out = append(a.out, aggOut{name: name, f: col.f})
 	}
 	if q.Having != nil {
-		h, err := e.compileCond(q.Having, func(op soql.Operand) (func(*Record) any, *Field, int, *apiError) {
+		h, err := e.compileCond(q.Having, func(op soql.Operand) (func(*record) any, *fieldDef, int, *apiError) {
 			col, err := e.aggOperand(p, a, op)
 			if err != nil {
 				return nil, nil, 0, err
 			}
 			f := col.f
-			return func(r *Record) any { return r.vals[f.idx] }, f, 0, nil
+			return func(r *record) any { return r.vals[f.idx] }, f, 0, nil
 		})
 		if err != nil {
 			return err
@@ -109,7 +109,7 @@ func (e *env) compileAggregate(p *plan, q *soql.Query) *apiError {
 			return err
 		}
 		idx := col.f
-		p.order = append(p.order, e.orderKey(func(r *Record) any { return r.vals[idx.idx] }, col.src, oi))
+		p.order = append(p.order, e.orderKey(func(r *record) any { return r.vals[idx.idx] }, col.src, oi))
 	}
 	for _, c := range a.groups {
 		a.obj.Fields = append(a.obj.Fields, c.f)
@@ -136,7 +136,7 @@ func unwrapFormat(x *soql.FuncCall) soql.Operand {
 	return x
 }
 
-func synthField(name, typ string) *Field {
+func synthField(name, typ string) *fieldDef {
 	f := newField(name, name, typ, 0)
 	return f
 }
@@ -229,7 +229,7 @@ type acc struct {
 }
 
 // aggregateRows groups the matching rows and returns AggregateResult records.
-func (p *plan) aggregateRows(rows []*Record) []*Record {
+func (p *plan) aggregateRows(rows []*record) []*record {
 	a := p.agg
 	type group struct {
 		keys []any
@@ -282,9 +282,9 @@ func (p *plan) aggregateRows(rows []*Record) []*Record {
 	if len(a.groups) == 0 && len(order) == 0 {
 		order = append(order, &group{accs: make([]acc, len(a.aggs))})
 	}
-	out := make([]*Record, 0, len(order))
+	out := make([]*record, 0, len(order))
 	for _, g := range order {
-		rec := &Record{obj: a.obj, vals: make([]any, len(a.obj.Fields))}
+		rec := &record{obj: a.obj, vals: make([]any, len(a.obj.Fields))}
 		copy(rec.vals, g.keys)
 		for i, c := range a.aggs {
 			rec.vals[len(a.groups)+i] = g.accs[i].result(c.fn)

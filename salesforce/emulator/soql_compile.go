@@ -29,14 +29,14 @@ func (e *env) badRelationship(pos int, rel string) *apiError {
 }
 
 // visibleRow reports whether a row takes part in the query for this user.
-func (e *env) visibleRow(r *Record) bool {
+func (e *env) visibleRow(r *record) bool {
 	return (!r.deleted || e.all) && canRead(e.u, r)
 }
 
 // nameObject is the pseudo-object behind polymorphic relationships (Who, What, Owner on
 // activities): attributes.type is "Name" and only these fields exist.
-var nameObject = func() *Object {
-	ob := &Object{Name: "Name", Fields: []*Field{
+var nameObject = func() *objectDef {
+	ob := &objectDef{Name: "Name", Fields: []*fieldDef{
 		newField("Id", "Id", tID, 18), fStr("Name", "Name", 255), fStr("Type", "Type", 40),
 		fStr("FirstName", "First Name", 40), fStr("LastName", "Last Name", 80), fEmail("Email", "Email"),
 		fPhone("Phone", "Phone"), fStr("Title", "Title", 80), fStr("Alias", "Alias", 8),
@@ -48,13 +48,13 @@ var nameObject = func() *Object {
 
 // path is a resolved field path: zero or more relationship hops, then a leaf field.
 type path struct {
-	hops []*Field // reference fields followed, in order
-	leaf *Field   // leaf field (on nameObject when the last hop is polymorphic)
-	poly bool     // leaf is resolved by name on the actual parent record
+	hops []*fieldDef // reference fields followed, in order
+	leaf *fieldDef   // leaf field (on nameObject when the last hop is polymorphic)
+	poly bool        // leaf is resolved by name on the actual parent record
 }
 
 // target returns the object a reference field points to (nameObject if polymorphic).
-func (e *env) target(f *Field) *Object {
+func (e *env) target(f *fieldDef) *objectDef {
 	if f.polymorphic() {
 		return nameObject
 	}
@@ -62,7 +62,7 @@ func (e *env) target(f *Field) *Object {
 }
 
 // resolve resolves a written path on ob. pos is used for error carets.
-func (e *env) resolve(ob *Object, segs []string, pos int) (*path, *apiError) {
+func (e *env) resolve(ob *objectDef, segs []string, pos int) (*path, *apiError) {
 	p := &path{}
 	cur := ob
 	for i, s := range segs {
@@ -89,7 +89,7 @@ func (e *env) resolve(ob *Object, segs []string, pos int) (*path, *apiError) {
 
 // parent follows one hop from r; nil when the lookup is empty, the parent is deleted or
 // not visible to the user.
-func (e *env) parent(r *Record, hop *Field) *Record {
+func (e *env) parent(r *record, hop *fieldDef) *record {
 	id, _ := r.vals[hop.idx].(string)
 	if id == "" {
 		return nil
@@ -102,7 +102,7 @@ func (e *env) parent(r *Record, hop *Field) *Record {
 }
 
 // polyValue reads a nameObject field from the actual record.
-func polyValue(r *Record, f *Field) any {
+func polyValue(r *record, f *fieldDef) any {
 	switch f.Name {
 	case "Type":
 		return r.obj.Name
@@ -118,16 +118,16 @@ func polyValue(r *Record, f *Field) any {
 }
 
 // getter returns a function evaluating p; direct fields skip the path walk.
-func (e *env) getter(p *path) func(*Record) any {
+func (e *env) getter(p *path) func(*record) any {
 	if len(p.hops) == 0 && !p.poly {
 		idx := p.leaf.idx
-		return func(r *Record) any { return r.vals[idx] }
+		return func(r *record) any { return r.vals[idx] }
 	}
-	return func(r *Record) any { return e.get(p, r) }
+	return func(r *record) any { return e.get(p, r) }
 }
 
 // get evaluates the path on r.
-func (e *env) get(p *path, r *Record) any {
+func (e *env) get(p *path, r *record) any {
 	for _, h := range p.hops {
 		if r = e.parent(r, h); r == nil {
 			return nil
@@ -143,16 +143,16 @@ func (e *env) get(p *path, r *Record) any {
 // object), a TYPEOF, or a child subquery.
 type outNode struct {
 	key    string
-	leaf   *Field      // leaf value of the current record
-	hop    *Field      // relationship: nested record
+	leaf   *fieldDef   // leaf value of the current record
+	hop    *fieldDef   // relationship: nested record
 	kids   []*outNode  // relationship children
 	child  *childPlan  // parent-to-child subquery
 	typeOf *typeOfNode // TYPEOF
 }
 
 type typeOfNode struct {
-	whens map[string][]*Field // object name -> fields
-	els   []*Field            // ELSE fields on nameObject, may be nil
+	whens map[string][]*fieldDef // object name -> fields
+	els   []*fieldDef            // ELSE fields on nameObject, may be nil
 }
 
 // addPath inserts a resolved path into the output tree.
@@ -177,12 +177,12 @@ func addPath(nodes []*outNode, p *path) []*outNode {
 }
 
 // compileTypeOf resolves a TYPEOF select item.
-func (e *env) compileTypeOf(ob *Object, t *soql.TypeOf) (*outNode, *apiError) {
+func (e *env) compileTypeOf(ob *objectDef, t *soql.TypeOf) (*outNode, *apiError) {
 	f := ob.rel(t.Field)
 	if f == nil || !f.polymorphic() || !visibleField(e.u, f) {
 		return nil, e.badRelationship(0, t.Field)
 	}
-	tn := &typeOfNode{whens: map[string][]*Field{}}
+	tn := &typeOfNode{whens: map[string][]*fieldDef{}}
 	for _, w := range t.Whens {
 		wob := e.o.db.object(w.Object)
 		if wob == nil {

@@ -117,8 +117,8 @@ func literalRange(name string, n int, now time.Time) (dateRange, bool) {
 }
 
 // rangePred compares a date/datetime operand with a date-literal range.
-func rangePred(get func(*Record) any, op string, rg dateRange) pred {
-	return func(r *Record) bool {
+func rangePred(get func(*record) any, op string, rg dateRange) pred {
+	return func(r *record) bool {
 		t, ok := get(r).(time.Time)
 		if !ok {
 			return op == soql.OpNe
@@ -160,7 +160,7 @@ var dateFuncs = map[string]func(t time.Time) any{
 }
 
 // dateFuncOperand resolves CALENDAR_YEAR(CloseDate) and friends.
-func (e *env) dateFuncOperand(ob *Object, x *soql.FuncCall) (func(*Record) any, *Field, int, *apiError) {
+func (e *env) dateFuncOperand(ob *objectDef, x *soql.FuncCall) (func(*record) any, *fieldDef, int, *apiError) {
 	fn, ok := dateFuncs[x.Name]
 	if !ok || len(x.Args) != 1 {
 		return nil, nil, 0, e.errAt("MALFORMED_QUERY", x.Pos, "unexpected token: "+x.Name)
@@ -181,7 +181,7 @@ func (e *env) dateFuncOperand(ob *Object, x *soql.FuncCall) (func(*Record) any, 
 		typ = tDate
 	}
 	f := newField(x.Name, x.Name, typ, 0)
-	return func(r *Record) any {
+	return func(r *record) any {
 		t, ok := e.get(p, r).(time.Time)
 		if !ok {
 			return nil

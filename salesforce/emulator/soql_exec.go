@@ -7,20 +7,20 @@ import (
 )
 
 // rows executes the plan: scan, filter, aggregate, sort, OFFSET and LIMIT.
-func (p *plan) rows() []*Record {
+func (p *plan) rows() []*record {
 	return p.finish(p.match(p.e.o.db.rows[p.obj], true))
 }
 
 // match filters candidate rows. When bounded, with ORDER BY it keeps only the best
 // OFFSET+LIMIT rows (top-k) and without ORDER BY it stops once enough rows matched.
-func (p *plan) match(src []*Record, bounded bool) []*Record {
+func (p *plan) match(src []*record, bounded bool) []*record {
 	e := p.e
 	k := -1
 	if bounded && p.agg == nil && !p.countOnly && p.limit >= 0 {
 		k = p.offset + p.limit
 	}
 	topK := k >= 0 && len(p.order) > 0
-	var out []*Record
+	var out []*record
 	for _, r := range src {
 		if !e.visibleRow(r) || (p.mine && r.ownerID() != e.u.ID) ||
 			(p.where != nil && !p.where(r)) {
@@ -50,7 +50,7 @@ func (p *plan) match(src []*Record, bounded bool) []*Record {
 }
 
 // finish aggregates, sorts and applies OFFSET and LIMIT.
-func (p *plan) finish(rows []*Record) []*Record {
+func (p *plan) finish(rows []*record) []*record {
 	if p.agg != nil {
 		rows = p.aggregateRows(rows)
 	}
@@ -71,7 +71,7 @@ func (p *plan) finish(rows []*Record) []*Record {
 
 // cmp orders two rows by the ORDER BY keys. Nulls sort first ascending and last
 // descending unless NULLS FIRST/LAST says otherwise.
-func (p *plan) cmp(a, b *Record) int {
+func (p *plan) cmp(a, b *record) int {
 	for _, k := range p.order {
 		va, vb := k.get(a), k.get(b)
 		switch {
@@ -95,12 +95,12 @@ func (p *plan) cmp(a, b *Record) int {
 }
 
 // childRows returns the subquery rows of one parent record.
-func (cp *childPlan) childRows(parent *Record) []*Record {
+func (cp *childPlan) childRows(parent *record) []*record {
 	cp.once.Do(func() {
 		sub := cp.plan
 		fidx := cp.rel.Field.idx
 		all := sub.match(sub.e.o.db.rows[sub.obj], false)
-		cp.index = map[string][]*Record{}
+		cp.index = map[string][]*record{}
 		for _, r := range all {
 			if id, ok := r.vals[fidx].(string); ok {
 				cp.index[id] = append(cp.index[id], r)
@@ -114,7 +114,7 @@ func (cp *childPlan) childRows(parent *Record) []*Record {
 }
 
 // appendRow renders one result row.
-func (p *plan) appendRow(b []byte, r *Record, base string) []byte {
+func (p *plan) appendRow(b []byte, r *record, base string) []byte {
 	if p.agg != nil {
 		b = append(b, '{')
 		b = appendAttrs(b, "AggregateResult", "", "", base)
@@ -129,7 +129,7 @@ func (p *plan) appendRow(b []byte, r *Record, base string) []byte {
 	return p.appendNodes(b, p.nodes, r, r.obj.Name, base)
 }
 
-func (p *plan) appendNodes(b []byte, nodes []*outNode, r *Record, typ, base string) []byte {
+func (p *plan) appendNodes(b []byte, nodes []*outNode, r *record, typ, base string) []byte {
 	b = append(b, '{')
 	b = appendAttrs(b, typ, r.obj.Name, r.ID, base)
 	for _, n := range nodes {
@@ -176,7 +176,7 @@ func (p *plan) appendNodes(b []byte, nodes []*outNode, r *Record, typ, base stri
 }
 
 // appendJSON renders a child subquery result, or null when there are no rows.
-func (cp *childPlan) appendJSON(b []byte, parent *Record, base string) []byte {
+func (cp *childPlan) appendJSON(b []byte, parent *record, base string) []byte {
 	rows := cp.childRows(parent)
 	if len(rows) == 0 {
 		return append(b, "null"...)

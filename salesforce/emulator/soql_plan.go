@@ -10,7 +10,7 @@ import (
 // plan is a compiled (sub)query.
 type plan struct {
 	e         *env
-	obj       *Object
+	obj       *objectDef
 	nodes     []*outNode
 	where     pred
 	order     []orderKey
@@ -23,16 +23,16 @@ type plan struct {
 
 // childPlan is a parent-to-child subquery.
 type childPlan struct {
-	rel   *ChildRel
+	rel   *childRel
 	plan  *plan
 	once  sync.Once
-	index map[string][]*Record // parent id -> matching children, built on first use
+	index map[string][]*record // parent id -> matching children, built on first use
 }
 
 // orderKey is one ORDER BY item.
 type orderKey struct {
-	get       func(*Record) any
-	field     *Field
+	get       func(*record) any
+	field     *fieldDef
 	desc      bool
 	nullsLast bool
 	fold      bool // case-insensitive text
@@ -72,7 +72,7 @@ func cdlFiltered(w soql.Expr) bool {
 	return false
 }
 
-func (e *env) compileOn(ob *Object, q *soql.Query, child bool) (*plan, *apiError) {
+func (e *env) compileOn(ob *objectDef, q *soql.Query, child bool) (*plan, *apiError) {
 	p := &plan{e: e, obj: ob, limit: -1}
 	if q.Limit != nil {
 		p.limit = *q.Limit
@@ -126,7 +126,7 @@ func (e *env) compileOn(ob *Object, q *soql.Query, child bool) (*plan, *apiError
 	return p, nil
 }
 
-func (e *env) orderKey(get func(*Record) any, f *Field, oi soql.OrderItem) orderKey {
+func (e *env) orderKey(get func(*record) any, f *fieldDef, oi soql.OrderItem) orderKey {
 	k := orderKey{get: get, field: f, desc: oi.Desc, nullsLast: oi.Desc, fold: f == nil || (f.textual() && !f.isID())}
 	if oi.NullsLast != nil {
 		k.nullsLast = *oi.NullsLast

@@ -8,19 +8,19 @@ import (
 )
 
 // pred is a compiled WHERE/HAVING condition.
-type pred func(r *Record) bool
+type pred func(r *record) bool
 
 // operandFn resolves the left side of a comparison to a getter and its field type.
-type operandFn func(op soql.Operand) (get func(*Record) any, f *Field, pos int, err *apiError)
+type operandFn func(op soql.Operand) (get func(*record) any, f *fieldDef, pos int, err *apiError)
 
-func (e *env) compileWhere(ob *Object, x soql.Expr) (pred, *apiError) {
-	return e.compileCond(x, func(op soql.Operand) (func(*Record) any, *Field, int, *apiError) {
+func (e *env) compileWhere(ob *objectDef, x soql.Expr) (pred, *apiError) {
+	return e.compileCond(x, func(op soql.Operand) (func(*record) any, *fieldDef, int, *apiError) {
 		return e.whereOperand(ob, op)
 	})
 }
 
 // whereOperand resolves a field path or a date function of one.
-func (e *env) whereOperand(ob *Object, op soql.Operand) (func(*Record) any, *Field, int, *apiError) {
+func (e *env) whereOperand(ob *objectDef, op soql.Operand) (func(*record) any, *fieldDef, int, *apiError) {
 	switch x := op.(type) {
 	case *soql.FieldRef:
 		p, err := e.resolve(ob, x.Path, x.Pos)
@@ -59,7 +59,7 @@ func (e *env) compileCond(x soql.Expr, left operandFn) (pred, *apiError) {
 			ps[i] = p
 		}
 		if and {
-			return func(r *Record) bool {
+			return func(r *record) bool {
 				for _, p := range ps {
 					if !p(r) {
 						return false
@@ -68,7 +68,7 @@ func (e *env) compileCond(x soql.Expr, left operandFn) (pred, *apiError) {
 				return true
 			}, nil
 		}
-		return func(r *Record) bool {
+		return func(r *record) bool {
 			for _, p := range ps {
 				if p(r) {
 					return true
@@ -81,7 +81,7 @@ func (e *env) compileCond(x soql.Expr, left operandFn) (pred, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		return func(r *Record) bool { return !p(r) }, nil
+		return func(r *record) bool { return !p(r) }, nil
 	case *soql.Comparison:
 		get, f, pos, err := left(c.Left)
 		if err != nil {
@@ -93,7 +93,7 @@ func (e *env) compileCond(x soql.Expr, left operandFn) (pred, *apiError) {
 }
 
 // typeWord is the type name Salesforce uses in filter-criterion errors.
-func typeWord(f *Field) string {
+func typeWord(f *fieldDef) string {
 	switch f.Type {
 	case tCurrency, tDouble, tPercent:
 		return "double"
@@ -109,7 +109,7 @@ func typeWord(f *Field) string {
 	return "string"
 }
 
-func (e *env) criterionErr(pos int, f *Field) *apiError {
+func (e *env) criterionErr(pos int, f *fieldDef) *apiError {
 	quoted := "should not be enclosed in quotes"
 	if f.textual() {
 		quoted = "should be enclosed in quotes"
@@ -118,7 +118,7 @@ func (e *env) criterionErr(pos int, f *Field) *apiError {
 }
 
 // literal converts a right-hand literal for field f. A date literal yields a range.
-func (e *env) literal(f *Field, v soql.Value, pos int) (any, *dateRange, *apiError) {
+func (e *env) literal(f *fieldDef, v soql.Value, pos int) (any, *dateRange, *apiError) {
 	switch x := v.(type) {
 	case *soql.NullValue:
 		return nil, nil, nil
@@ -170,7 +170,7 @@ func (e *env) literal(f *Field, v soql.Value, pos int) (any, *dateRange, *apiErr
 	return nil, nil, e.errAt("MALFORMED_QUERY", pos, "unexpected value")
 }
 
-func (e *env) comparison(get func(*Record) any, f *Field, pos int, c *soql.Comparison) (pred, *apiError) {
+func (e *env) comparison(get func(*record) any, f *fieldDef, pos int, c *soql.Comparison) (pred, *apiError) {
 	switch c.Op {
 	case soql.OpIn, soql.OpNotIn:
 		return e.inPred(get, f, pos, c)
@@ -182,7 +182,7 @@ func (e *env) comparison(get func(*Record) any, f *Field, pos int, c *soql.Compa
 			return nil, e.criterionErr(pos, f)
 		}
 		m := compileLike(s.Raw)
-		return func(r *Record) bool {
+		return func(r *record) bool {
 			v, ok := get(r).(string)
 			return ok && m.match(v)
 		}, nil
@@ -198,17 +198,17 @@ func (e *env) comparison(get func(*Record) any, f *Field, pos int, c *soql.Compa
 	if val == nil {
 		switch c.Op {
 		case soql.OpEq:
-			return func(r *Record) bool { return get(r) == nil }, nil
+			return func(r *record) bool { return get(r) == nil }, nil
 		case soql.OpNe:
-			return func(r *Record) bool { return get(r) != nil }, nil
+			return func(r *record) bool { return get(r) != nil }, nil
 		}
-		return func(*Record) bool { return false }, nil
+		return func(*record) bool { return false }, nil
 	}
 	if f.Type == tMulti {
 		want := splitMulti(val.(string))
-		eq := func(r *Record) bool { v, ok := get(r).(string); return ok && sameSet(splitMulti(v), want) }
+		eq := func(r *record) bool { v, ok := get(r).(string); return ok && sameSet(splitMulti(v), want) }
 		if c.Op == soql.OpNe {
-			return func(r *Record) bool { return !eq(r) }, nil
+			return func(r *record) bool { return !eq(r) }, nil
 		}
 		return eq, nil
 	}
@@ -216,13 +216,13 @@ func (e *env) comparison(get func(*Record) any, f *Field, pos int, c *soql.Compa
 		s := val.(string)
 		switch c.Op {
 		case soql.OpEq:
-			return func(r *Record) bool { v, ok := get(r).(string); return ok && strings.EqualFold(v, s) }, nil
+			return func(r *record) bool { v, ok := get(r).(string); return ok && strings.EqualFold(v, s) }, nil
 		case soql.OpNe:
-			return func(r *Record) bool { v, ok := get(r).(string); return !ok || !strings.EqualFold(v, s) }, nil
+			return func(r *record) bool { v, ok := get(r).(string); return !ok || !strings.EqualFold(v, s) }, nil
 		}
 	}
 	op := c.Op
-	return func(r *Record) bool {
+	return func(r *record) bool {
 		v := get(r)
 		if v == nil {
 			return op == soql.OpNe
@@ -246,7 +246,7 @@ func (e *env) comparison(get func(*Record) any, f *Field, pos int, c *soql.Compa
 	}, nil
 }
 
-func (e *env) inPred(get func(*Record) any, f *Field, pos int, c *soql.Comparison) (pred, *apiError) {
+func (e *env) inPred(get func(*record) any, f *fieldDef, pos int, c *soql.Comparison) (pred, *apiError) {
 	neg := c.Op == soql.OpNotIn
 	var vals []any
 	hasNull := false
@@ -282,7 +282,7 @@ func (e *env) inPred(get func(*Record) any, f *Field, pos int, c *soql.Compariso
 		return nil, e.errAt("MALFORMED_QUERY", pos, "unexpected token: IN")
 	}
 	lower := !f.isID()
-	return func(r *Record) bool {
+	return func(r *record) bool {
 		v := get(r)
 		in := false
 		switch x := v.(type) {
@@ -306,7 +306,7 @@ func (e *env) inPred(get func(*Record) any, f *Field, pos int, c *soql.Compariso
 }
 
 // semiJoin runs "SELECT idField FROM X WHERE ..." once and returns the id set.
-func (e *env) semiJoin(f *Field, pos int, q *soql.Query) (map[string]bool, *apiError) {
+func (e *env) semiJoin(f *fieldDef, pos int, q *soql.Query) (map[string]bool, *apiError) {
 	if !f.isID() {
 		return nil, e.errAt("INVALID_FIELD", pos, "semi join sub-selects are only allowed on id and reference fields")
 	}
@@ -359,7 +359,7 @@ func containsAll(have, want []string) bool {
 	return true
 }
 
-func (e *env) includesPred(get func(*Record) any, f *Field, pos int, c *soql.Comparison) (pred, *apiError) {
+func (e *env) includesPred(get func(*record) any, f *fieldDef, pos int, c *soql.Comparison) (pred, *apiError) {
 	if f.Type != tMulti {
 		return nil, e.errAt("INVALID_QUERY_FILTER_OPERATOR", pos, "includes or excludes operator only valid on multipicklist field")
 	}
@@ -376,7 +376,7 @@ func (e *env) includesPred(get func(*Record) any, f *Field, pos int, c *soql.Com
 		terms = append(terms, splitMulti(s.Value))
 	}
 	excl := c.Op == soql.OpExcludes
-	return func(r *Record) bool {
+	return func(r *record) bool {
 		v, _ := get(r).(string)
 		have := splitMulti(v)
 		hit := false

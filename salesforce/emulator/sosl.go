@@ -254,7 +254,7 @@ func (c *reqCtx) search() {
 		}
 		fields := searchFields(c.u, p.obj, q.scope)
 		where := p.where
-		p.where = func(r *Record) bool { return (where == nil || where(r)) && match(r, fields) }
+		p.where = func(r *record) bool { return (where == nil || where(r)) && match(r, fields) }
 		for _, r := range p.rows() {
 			if n >= q.limit {
 				break
@@ -274,8 +274,8 @@ func (c *reqCtx) search() {
 }
 
 // searchFields lists the fields a search scope looks at.
-func searchFields(u *User, ob *Object, scope string) []*Field {
-	var out []*Field
+func searchFields(u *User, ob *objectDef, scope string) []*fieldDef {
+	var out []*fieldDef
 	for _, f := range ob.Fields {
 		if !visibleField(u, f) || !f.textual() || f.isID() || f.Type == tBase64 {
 			continue

@@ -150,7 +150,7 @@ func tokenize(s string, wild bool) []string {
 }
 
 // compileSearchTerm validates and compiles the FIND term.
-func compileSearchTerm(raw string) (func(*Record, []*Field) bool, *apiError) {
+func compileSearchTerm(raw string) (func(*record, []*fieldDef) bool, *apiError) {
 	toks := lexTerm(raw)
 	letters := 0
 	for _, t := range toks {
@@ -166,7 +166,7 @@ func compileSearchTerm(raw string) (func(*Record, []*Field) bool, *apiError) {
 	}
 	tp := &termParser{toks: toks}
 	root := tp.or()
-	return func(r *Record, fields []*Field) bool {
+	return func(r *record, fields []*fieldDef) bool {
 		var docs [][]string
 		var texts []string
 		for _, f := range fields {

@@ -6,19 +6,19 @@ import (
 	"time"
 )
 
-// Record is one stored row.
-type Record struct {
-	obj     *Object
+// record is one stored row.
+type record struct {
+	obj     *objectDef
 	ID      string
 	vals    []any
 	deleted bool
 }
 
 // get returns the value of f (nil for null).
-func (r *Record) get(f *Field) any { return r.vals[f.idx] }
+func (r *record) get(f *fieldDef) any { return r.vals[f.idx] }
 
 // ownerID returns the record's OwnerId, "" if the object has no owner.
-func (r *Record) ownerID() string {
+func (r *record) ownerID() string {
 	if r.obj.owner == nil {
 		return ""
 	}
@@ -28,12 +28,12 @@ func (r *Record) ownerID() string {
 
 // store holds the org's schema and records. Guarded by Org.mu.
 type store struct {
-	objects  map[string]*Object // lower-case name (plus aliases such as contentdocument)
-	order    []*Object
-	byPrefix map[string]*Object
-	rows     map[*Object][]*Record // in creation (= id) order, deleted rows included
-	byID     map[string]*Record    // 18-char id
-	created  time.Time             // schema timestamp (describe Last-Modified)
+	objects  map[string]*objectDef // lower-case name (plus aliases such as contentdocument)
+	order    []*objectDef
+	byPrefix map[string]*objectDef
+	rows     map[*objectDef][]*record // in creation (= id) order, deleted rows included
+	byID     map[string]*record       // 18-char id
+	created  time.Time                // schema timestamp (describe Last-Modified)
 
 	locMu    sync.Mutex
 	locators map[string]*locator
@@ -42,10 +42,10 @@ type store struct {
 
 func newStore(o *Org) *store {
 	s := &store{
-		objects:  map[string]*Object{},
-		byPrefix: map[string]*Object{},
-		rows:     map[*Object][]*Record{},
-		byID:     map[string]*Record{},
+		objects:  map[string]*objectDef{},
+		byPrefix: map[string]*objectDef{},
+		rows:     map[*objectDef][]*record{},
+		byID:     map[string]*record{},
 		created:  o.now().UTC().Truncate(time.Second),
 		locators: map[string]*locator{},
 	}
@@ -58,7 +58,7 @@ func newStore(o *Org) *store {
 	s.objects["contentdocument"] = s.objects["contentnote"]
 	for _, d := range childRelDefs {
 		p, c := s.objects[strings.ToLower(d.parent)], s.objects[strings.ToLower(d.child)]
-		cr := &ChildRel{Name: d.name, Child: c, Field: c.field(d.field), Cascade: d.cascade}
+		cr := &childRel{Name: d.name, Child: c, Field: c.field(d.field), Cascade: d.cascade}
 		p.Children = append(p.Children, cr)
 		p.childBy[strings.ToLower(d.name)] = cr
 	}
@@ -66,10 +66,10 @@ func newStore(o *Org) *store {
 }
 
 // object finds an object by API name, case-insensitively; nil if unknown.
-func (s *store) object(name string) *Object { return s.objects[strings.ToLower(name)] }
+func (s *store) object(name string) *objectDef { return s.objects[strings.ToLower(name)] }
 
 // objectOfID returns the object a (normalized) id belongs to.
-func (s *store) objectOfID(id string) *Object {
+func (s *store) objectOfID(id string) *objectDef {
 	if len(id) < 3 {
 		return nil
 	}
@@ -77,29 +77,29 @@ func (s *store) objectOfID(id string) *Object {
 }
 
 // lookup returns the record with the given 18-char id, or nil.
-func (s *store) lookup(id string) *Record { return s.byID[id] }
+func (s *store) lookup(id string) *record { return s.byID[id] }
 
 // slabSize is how many records are allocated together: records and their values are laid
 // out contiguously in creation order, so that table scans walk memory sequentially.
 const slabSize = 256
 
 // newRecord allocates a record with a fresh id (not yet inserted).
-func (s *store) newRecord(ob *Object) *Record {
+func (s *store) newRecord(ob *objectDef) *record {
 	ob.nextID++
 	if len(ob.recSlab) == 0 {
-		ob.recSlab = make([]Record, slabSize)
+		ob.recSlab = make([]record, slabSize)
 		ob.valSlab = make([]any, slabSize*len(ob.Fields))
 	}
 	r := &ob.recSlab[0]
 	ob.recSlab = ob.recSlab[1:]
 	n := len(ob.Fields)
-	*r = Record{obj: ob, ID: makeID(ob.KeyPrefix, ob.nextID+1<<20), vals: ob.valSlab[:n:n]}
+	*r = record{obj: ob, ID: makeID(ob.KeyPrefix, ob.nextID+1<<20), vals: ob.valSlab[:n:n]}
 	ob.valSlab = ob.valSlab[n:]
 	return r
 }
 
 // insert adds a record to the indexes.
-func (s *store) insert(r *Record) {
+func (s *store) insert(r *record) {
 	r.vals[0] = r.ID
 	s.rows[r.obj] = append(s.rows[r.obj], r)
 	s.byID[r.ID] = r
@@ -107,7 +107,7 @@ func (s *store) insert(r *Record) {
 
 // canRead reports whether u may see rec (object permission and sharing; deleted rows
 // are handled by the caller).
-func canRead(u *User, rec *Record) bool {
+func canRead(u *User, rec *record) bool {
 	p := u.Profile
 	if !p.perms(rec.obj.Name).Read {
 		return false
@@ -116,20 +116,20 @@ func canRead(u *User, rec *Record) bool {
 }
 
 // canEdit reports whether u may update rec.
-func canEdit(u *User, rec *Record) bool {
+func canEdit(u *User, rec *record) bool {
 	return canRead(u, rec) && u.Profile.perms(rec.obj.Name).Edit && rec.obj.Updateable
 }
 
 // canDelete reports whether u may delete rec.
-func canDelete(u *User, rec *Record) bool {
+func canDelete(u *User, rec *record) bool {
 	return canRead(u, rec) && u.Profile.perms(rec.obj.Name).Delete && rec.obj.Deletable
 }
 
 // visibleField reports whether FLS lets u see f.
-func visibleField(u *User, f *Field) bool { return u.Profile.fieldVisible(f.obj.Name, f.Name) }
+func visibleField(u *User, f *fieldDef) bool { return u.Profile.fieldVisible(f.obj.Name, f.Name) }
 
 // nameOf returns the display name of a record (its name field), "" if none.
-func nameOf(r *Record) string {
+func nameOf(r *record) string {
 	if r == nil || r.obj.NameField == nil {
 		return ""
 	}

@@ -51,8 +51,8 @@ type User struct {
 	Active      bool
 }
 
-// ObjectPerms are CRUD permissions on one object.
-type ObjectPerms struct{ Read, Create, Edit, Delete bool }
+// objectPerms are CRUD permissions on one object.
+type objectPerms struct{ Read, Create, Edit, Delete bool }
 
 // Profile is a set of permissions shared by users.
 type Profile struct {
@@ -60,7 +60,7 @@ type Profile struct {
 	// ViewAll: sees and edits every record regardless of sharing.
 	ViewAll bool
 	// Objects overrides permissions per object API name; unlisted objects are full CRUD.
-	Objects map[string]ObjectPerms
+	Objects map[string]objectPerms
 	// Hidden lists fields invisible through FLS, as "Object.Field".
 	Hidden map[string]bool
 	// Private lists objects with Private sharing for this profile (owner-only access).
@@ -72,7 +72,7 @@ var (
 	profileInteg = &Profile{Name: "Integration User", ViewAll: true}
 	profileStd   = &Profile{
 		Name: "Standard User",
-		Objects: map[string]ObjectPerms{
+		Objects: map[string]objectPerms{
 			"Account": {Read: true, Create: true, Edit: true, Delete: false},
 			"User":    {Read: true},
 		},
@@ -82,14 +82,14 @@ var (
 )
 
 // perms returns the object permissions of the profile for obj.
-func (p *Profile) perms(obj string) ObjectPerms {
+func (p *Profile) perms(obj string) objectPerms {
 	if pp, ok := p.Objects[obj]; ok {
 		return pp
 	}
 	if obj == "User" && !p.ViewAll {
-		return ObjectPerms{Read: true}
+		return objectPerms{Read: true}
 	}
-	return ObjectPerms{Read: true, Create: true, Edit: true, Delete: true}
+	return objectPerms{Read: true, Create: true, Edit: true, Delete: true}
 }
 
 // fieldVisible reports whether FLS lets the profile see obj.field (API names, exact case).

@@ -107,7 +107,7 @@ func dateOnly(t time.Time) time.Time {
 
 // convertInput turns a JSON value into the stored value for f, validating its type,
 // length and picklist. Reference existence is checked by the caller.
-func convertInput(f *Field, v any) (any, *apiError) {
+func convertInput(f *fieldDef, v any) (any, *apiError) {
 	if v == nil {
 		return nil, nil
 	}
@@ -188,7 +188,7 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "..."
 }
 
-func checkPicklist(f *Field, s string) (any, *apiError) {
+func checkPicklist(f *fieldDef, s string) (any, *apiError) {
 	if s == "" {
 		return nil, nil
 	}
