@@ -22,7 +22,9 @@ const (
 	// FaultLockRow answers 400 UNABLE_TO_LOCK_ROW.
 	FaultLockRow
 	// FaultDrop closes the connection without an answer. For a write the request is
-	// processed first (the outcome is then unknown to the client).
+	// processed first (the outcome is then unknown to the client). It needs a real
+	// HTTP/1 connection (Start, httptest.Server); elsewhere the handler aborts with
+	// http.ErrAbortHandler.
 	FaultDrop
 )
 

@@ -2,7 +2,7 @@ package emulator
 
 import "strings"
 
-// fieldDef types (describe "type" values).
+// Field types (describe "type" values).
 const (
 	tID       = "id"
 	tString   = "string"
