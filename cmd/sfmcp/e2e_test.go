@@ -227,3 +227,35 @@ func TestDemoDisabledTool(t *testing.T) {
 		})
 	}
 }
+
+func TestDemoServesAdminInstructions(t *testing.T) {
+	for _, era := range eras {
+		t.Run(era.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "config.yaml")
+			yaml := "instructions: \"ARR is Annual_Recurring_Revenue__c\"\n"
+			if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			tr := transport.NewStdioWithOptions(binPath, os.Environ(), []string{"demo", "--config", cfg})
+			var opts []client.ClientOption
+			if era.version != "" {
+				opts = append(opts, client.WithProtocolVersion(era.version))
+			}
+			c := client.NewClient(tr, opts...)
+			ctx := context.Background()
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			req := mcp.InitializeRequest{}
+			req.Params.ProtocolVersion = era.version
+			res, err := c.Initialize(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Instructions != "ARR is Annual_Recurring_Revenue__c" {
+				t.Errorf("instructions = %q", res.Instructions)
+			}
+		})
+	}
+}
