@@ -28,6 +28,7 @@ import (
 // env is an MCP server over an in-process emulated org, as one user.
 type env struct {
 	org    *emulator.Org
+	mgr    *connections.Manager
 	sf     *salesforce.Client
 	signer *policy.Signer
 	srv    *mcpserver.MCPServer
@@ -114,7 +115,7 @@ func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, opts ...envOption
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{org: org, sf: sf, signer: signer, srv: s}
+	return &env{org: org, mgr: mgr, sf: sf, signer: signer, srv: s}
 }
 
 // client connects an in-process client; el answers approval prompts (nil:

@@ -6,78 +6,90 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// columns derives the column names of a set of records from the records
-// themselves, so that names keep Salesforce's spelling whatever case the query
-// used: scalar fields by name, parent relationships flattened to dotted paths
-// (Owner.Name), child subqueries as one column holding their rows. A parent
-// that is null in every row stays one column.
-func columns(records []gjson.Result) []string {
-	var cols []string
-	index := map[string]int{}
-	nullParent := map[string]bool{}
-	add := func(name string) {
-		if _, ok := index[name]; !ok {
-			index[name] = len(cols)
-			cols = append(cols, name)
+// flatten turns records into columns and rows in one pass over each record.
+// Column names come from the records themselves, so they keep Salesforce's
+// spelling whatever case the query used: scalar fields by name, parent
+// relationships flattened to dotted paths (Owner.Name), child subqueries as
+// one column holding their rows. A parent that is null in every row stays one
+// column; a cell under a null parent is null.
+func flatten(records []gjson.Result) (cols []string, rows [][]gjson.Result) {
+	f := flattener{index: map[string]int{}, parents: map[string]bool{}}
+	rows = make([][]gjson.Result, len(records))
+	for i, r := range records {
+		f.row = f.row[:0]
+		f.walk("", r)
+		rows[i] = append([]gjson.Result(nil), f.row...)
+	}
+	keep := make([]int, 0, len(f.cols))
+	for i, c := range f.cols {
+		if !f.parents[c] { // a null that turned out to be a parent
+			keep = append(keep, i)
+			cols = append(cols, c)
 		}
 	}
-	var walk func(prefix string, rec gjson.Result)
-	walk = func(prefix string, rec gjson.Result) {
-		rec.ForEach(func(k, v gjson.Result) bool {
-			if k.Str == "attributes" {
-				return true
-			}
-			name := prefix + k.Str
-			switch {
-			case v.IsObject() && v.Get("attributes").Exists():
-				if i, ok := index[name]; ok && nullParent[name] {
-					// A null seen earlier was a parent: give its place to the
-					// first sub-column and drop it.
-					delete(index, name)
-					delete(nullParent, name)
-					cols[i] = ""
-				}
-				walk(name+".", v)
-			case v.Type == gjson.Null:
-				if !hasPrefixCol(index, name+".") {
-					if _, ok := index[name]; !ok {
-						nullParent[name] = true
-					}
-					add(name)
-				}
-			default:
-				add(name)
-			}
-			return true
-		})
-	}
-	for _, r := range records {
-		walk("", r)
-	}
-	out := cols[:0]
-	for _, c := range cols {
-		if c != "" {
-			out = append(out, c)
+	if len(keep) == len(f.cols) {
+		for i, row := range rows {
+			rows[i] = append(row, make([]gjson.Result, len(cols)-len(row))...)
 		}
+		return cols, rows
 	}
-	return out
+	for i, row := range rows {
+		out := make([]gjson.Result, len(keep))
+		for j, k := range keep {
+			if k < len(row) {
+				out[j] = row[k]
+			}
+		}
+		rows[i] = out
+	}
+	return cols, rows
 }
 
-func hasPrefixCol(index map[string]int, prefix string) bool {
-	for k := range index {
-		if strings.HasPrefix(k, prefix) {
-			return true
-		}
-	}
-	return false
+type flattener struct {
+	cols    []string
+	index   map[string]int
+	parents map[string]bool // names seen as parent relationships
+	row     []gjson.Result
 }
 
-// cells picks the values of cols from one record. A path through a null parent
-// gives null.
-func cells(rec gjson.Result, cols []string, buf []gjson.Result) []gjson.Result {
-	buf = buf[:0]
-	for _, c := range cols {
-		buf = append(buf, rec.Get(c))
+func (f *flattener) set(name string, v gjson.Result) {
+	i, ok := f.index[name]
+	if !ok {
+		i = len(f.cols)
+		f.index[name] = i
+		f.cols = append(f.cols, name)
 	}
-	return buf
+	for len(f.row) <= i {
+		f.row = append(f.row, gjson.Result{})
+	}
+	f.row[i] = v
+}
+
+func (f *flattener) walk(prefix string, rec gjson.Result) {
+	rec.ForEach(func(k, v gjson.Result) bool {
+		if k.Str == "attributes" {
+			return true
+		}
+		name := prefix + k.Str
+		switch {
+		case isRecord(v):
+			f.parents[name] = true
+			f.walk(name+".", v)
+		case v.Type == gjson.Null && f.parents[name]:
+			// a null parent: its sub-columns stay null in this row
+		default:
+			f.set(name, v)
+		}
+		return true
+	})
+}
+
+// isRecord reports whether v is a nested record (a parent relationship):
+// Salesforce writes its attributes first.
+func isRecord(v gjson.Result) bool {
+	if !v.IsObject() {
+		return false
+	}
+	raw := strings.TrimLeft(v.Raw[1:], " \t\r\n")
+	return strings.HasPrefix(raw, `"attributes"`) || v.Get("attributes").Exists()
 }

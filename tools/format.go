@@ -14,8 +14,7 @@ import (
 
 // table accumulates CSV rows under a byte budget.
 type table struct {
-	cols     []string
-	b        strings.Builder
+	b        []byte
 	rows     int
 	maxRows  int
 	maxBytes int
@@ -23,14 +22,14 @@ type table struct {
 }
 
 func newTable(cols []string, lim Limits) *table {
-	t := &table{cols: cols, maxRows: lim.MaxRows, maxBytes: lim.MaxBytes}
+	t := &table{maxRows: lim.MaxRows, maxBytes: lim.MaxBytes, b: make([]byte, 0, 4096)}
 	for i, c := range cols {
 		if i > 0 {
-			t.b.WriteByte(',')
+			t.b = append(t.b, ',')
 		}
-		writeCell(&t.b, c)
+		t.b = appendCell(t.b, c)
 	}
-	t.b.WriteByte('\n')
+	t.b = append(t.b, '\n')
 	return t
 }
 
@@ -41,53 +40,55 @@ func (t *table) add(cells []gjson.Result) bool {
 		t.full = true
 		return false
 	}
-	var line strings.Builder
+	start := len(t.b)
 	for i, c := range cells {
 		if i > 0 {
-			line.WriteByte(',')
+			t.b = append(t.b, ',')
 		}
-		writeValue(&line, c)
+		t.b = appendValue(t.b, c)
 	}
-	line.WriteByte('\n')
-	if t.maxBytes > 0 && t.b.Len()+line.Len() > t.maxBytes && t.rows > 0 {
+	t.b = append(t.b, '\n')
+	if t.maxBytes > 0 && len(t.b) > t.maxBytes && t.rows > 0 {
+		t.b = t.b[:start]
 		t.full = true
 		return false
 	}
-	t.b.WriteString(line.String())
 	t.rows++
 	return true
 }
 
-func (t *table) String() string { return t.b.String() }
+func (t *table) String() string { return string(t.b) }
 
-// writeValue renders one JSON value as a CSV cell.
-func writeValue(b *strings.Builder, v gjson.Result) {
+// appendValue renders one JSON value as a CSV cell.
+func appendValue(b []byte, v gjson.Result) []byte {
 	switch v.Type {
 	case gjson.Null:
-		// empty cell
+		return b // empty cell
 	case gjson.String:
 		s := Clean(v.Str)
 		if s == "" {
-			b.WriteString(`""`)
-			return
+			return append(b, `""`...)
 		}
-		writeCell(b, s)
+		return appendCell(b, s)
 	case gjson.JSON:
-		writeCell(b, compactJSON(v))
-	default:
-		b.WriteString(v.Raw)
+		return appendCell(b, compactJSON(v))
 	}
+	return append(b, v.Raw...)
 }
 
-// writeCell writes s, quoted only when CSV needs it.
-func writeCell(b *strings.Builder, s string) {
+// appendCell appends s, quoted only when CSV needs it.
+func appendCell(b []byte, s string) []byte {
 	if !strings.ContainsAny(s, ",\"\n\r") && strings.TrimSpace(s) == s {
-		b.WriteString(s)
-		return
+		return append(b, s...)
 	}
-	b.WriteByte('"')
-	b.WriteString(strings.ReplaceAll(s, `"`, `""`))
-	b.WriteByte('"')
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
 }
 
 // compactJSON renders a nested value (a child subquery result or a compound

@@ -33,13 +33,13 @@ func TestTableCSV(t *testing.T) {
 		{"attributes":{"type":"Account"},"Id":"001","Name":"Acme, \"Inc\"","Owner":{"attributes":{"type":"User"},"Name":"Al"},"AnnualRevenue":12.5,"Desc":"two\nlines","Empty":"","Gone":null},
 		{"attributes":{"type":"Account"},"Id":"002","Name":"B\u200bcorp","Owner":null,"AnnualRevenue":null,"Desc":" pad","Empty":"x","Gone":null}
 	]`).Array()
-	cols := columns(recs)
+	cols, rows := flatten(recs)
 	if got := strings.Join(cols, ","); got != "Id,Name,Owner.Name,AnnualRevenue,Desc,Empty,Gone" {
 		t.Fatalf("columns = %s", got)
 	}
 	tb := newTable(cols, Limits{})
-	for _, r := range recs {
-		tb.add(cells(r, cols, nil))
+	for _, r := range rows {
+		tb.add(r)
 	}
 	want := "Id,Name,Owner.Name,AnnualRevenue,Desc,Empty,Gone\n" +
 		"001,\"Acme, \"\"Inc\"\"\",Al,12.5,\"two\nlines\",\"\",\n" +
@@ -74,7 +74,11 @@ func TestColumnsNullParentFirst(t *testing.T) {
 		{"attributes":{},"Id":"1","Account":null},
 		{"attributes":{},"Id":"2","Account":{"attributes":{},"Name":"A"}}
 	]`).Array()
-	if got := strings.Join(columns(recs), ","); got != "Id,Account.Name" {
+	cols, rows := flatten(recs)
+	if got := strings.Join(cols, ","); got != "Id,Account.Name" {
 		t.Errorf("columns = %s, want Id,Account.Name", got)
+	}
+	if rows[0][1].Exists() || rows[1][1].Str != "A" {
+		t.Errorf("cells under a null parent must be null: %v", rows)
 	}
 }

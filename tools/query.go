@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/tidwall/gjson"
 
 	"github.com/sfmcp/sfmcp/policy"
 	"github.com/sfmcp/sfmcp/salesforce"
@@ -105,12 +104,11 @@ func runQuery(ctx context.Context, c *Call, cur cursor) (*mcp.CallToolResult, er
 		}
 		return textResult("total=0 returned=0"), nil
 	}
-	cols := columns(records)
+	cols, rows := flatten(records)
 	t := newTable(cols, c.Limits)
-	var buf []gjson.Result
 	n := 0
-	for _, r := range records {
-		if !t.add(cells(r, cols, buf)) {
+	for _, row := range rows {
+		if !t.add(row) {
 			break
 		}
 		n++

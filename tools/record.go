@@ -84,8 +84,9 @@ func recordResult(object, id string, rec gjson.Result, skipNulls bool, hidden []
 	t := newTable([]string{"field", "value"}, Limits{MaxBytes: lim.MaxBytes})
 	n, omitted := 0, 0
 	var buf []gjson.Result
-	for _, col := range columns([]gjson.Result{rec}) {
-		v := rec.Get(col)
+	cols, rows := flatten([]gjson.Result{rec})
+	for i, col := range cols {
+		v := rows[0][i]
 		if skipNulls && (v.Type == gjson.Null || (v.Type == gjson.String && v.Str == "")) {
 			continue
 		}

@@ -138,11 +138,10 @@ func searchResult(recs []gjson.Result, objects []string, lim Limits) *mcp.CallTo
 		if len(rs) == 0 {
 			continue
 		}
-		cols := columns(rs)
+		cols, rows := flatten(rs)
 		t := newTable(cols, Limits{MaxBytes: max(budget-b.Len(), 1)})
-		var buf []gjson.Result
-		for _, r := range rs {
-			if !t.add(cells(r, cols, buf)) {
+		for _, r := range rows {
+			if !t.add(r) {
 				break
 			}
 			returned++
