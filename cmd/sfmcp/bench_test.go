@@ -83,3 +83,41 @@ func coldStart(b *testing.B, args []string) (time.Duration, int64) {
 	}
 	return d, rss
 }
+
+// BenchmarkDemoRSS reports the peak RSS of `sfmcp demo --records 5000` (the
+// emulated org lives in the same process) after 200 calls of the 200-row
+// query, and the time per call over stdio.
+func BenchmarkDemoRSS(b *testing.B) {
+	ctx := context.Background()
+	var cmd *exec.Cmd
+	tr := transport.NewStdioWithOptions(binPath, os.Environ(), []string{"demo", "--records", "5000"},
+		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
+			cmd = exec.CommandContext(ctx, command, args...)
+			cmd.Env = env
+			return cmd, nil
+		}))
+	c := client.NewClient(tr)
+	if err := c.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Initialize(ctx, mcp.InitializeRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "query_records"
+	req.Params.Arguments = map[string]any{"soql": "SELECT Id, Name, Industry, AnnualRevenue, Owner.Name FROM Account LIMIT 200"}
+	for b.Loop() {
+		for range 200 {
+			if res, err := c.CallTool(ctx, req); err != nil || res.IsError {
+				b.Fatal(err, res)
+			}
+		}
+	}
+	c.Close()
+	if cmd.ProcessState == nil {
+		_ = cmd.Wait()
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		b.ReportMetric(float64(ru.Maxrss), "peak-rss-KiB")
+	}
+}
