@@ -98,7 +98,7 @@ func newEnv(t testing.TB, pol config.Policy, lim tools.Limits, opts ...envOption
 	yaml := "user: tester\nstore: {backend: memory}\nconnections:\n"
 	names := append([]string{"demo"}, ec.extra...)
 	for _, n := range names {
-		yaml += fmt.Sprintf("  - {name: %s, instance_url: %q, login_url: %q, mode: shared, flow: client_credentials, client_id: %q, client_secret_env: SFMCP_TEST_SECRET, allow: [tester]}\n",
+		yaml += fmt.Sprintf("  - {name: %s, instance_url: %q, login_url: %q, mode: shared, flow: client_credentials, client_id: %q, client_secret_env: SFMCP_TEST_SECRET, allow: [tester, mallory]}\n",
 			n, srv.InstanceURL, srv.LoginURL, org.ClientID())
 	}
 	t.Setenv("SFMCP_TEST_SECRET", org.ClientSecret())
@@ -362,45 +362,83 @@ func firstID(t testing.TB, c *client.Client, soql string) string {
 }
 
 func TestCursorPagingAndBudget(t *testing.T) {
-	e := newEnv(t, config.Policy{}, tools.Limits{MaxRows: 7, MaxBytes: 600})
-	c := e.client(t, nil)
-	total := e.count(t, "SELECT Id FROM Contact")
-	seen := map[string]bool{}
-	args := map[string]any{"soql": "SELECT Id, Name, Email FROM Contact ORDER BY Id"}
-	for pages := 0; ; pages++ {
-		if pages > total {
-			t.Fatal("paging does not end")
-		}
-		out, isErr := call(t, c, "query_records", args)
-		if isErr {
-			t.Fatal(out)
-		}
-		if len(out) > 600+300 {
-			t.Fatalf("page of %d bytes exceeds the budget", len(out))
-		}
-		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-		for _, l := range lines[2:] {
-			id := strings.Split(l, ",")[0]
-			if seen[id] {
-				t.Fatalf("row %s returned twice", id)
+	for _, tc := range []struct {
+		name    string
+		records int
+		lim     tools.Limits
+		soql    string
+	}{
+		// Byte and row budgets cut inside one Salesforce page: cursors skip rows of the query.
+		{"small budget", 0, tools.Limits{MaxRows: 7, MaxBytes: 600}, "SELECT Id, Name, Email FROM Contact ORDER BY Id"},
+		// Several Salesforce pages (batch 200): cursors carry query locators.
+		{"across locators", 3000, tools.Limits{MaxRows: 150, MaxBytes: 1 << 20}, "SELECT Id, Name FROM Contact"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, config.Policy{}, tc.lim, withRecords(tc.records))
+			c := e.client(t, nil)
+			total := e.count(t, "SELECT Id FROM Contact")
+			if tc.records > 0 && total < 500 {
+				t.Fatalf("want several pages, the org has %d contacts", total)
 			}
-			seen[id] = true
-		}
-		cur := ""
-		if i := strings.Index(lines[0], "cursor="); i >= 0 {
-			cur = lines[0][i+len("cursor="):]
-		}
-		if cur == "" {
-			break
-		}
-		args = map[string]any{"cursor": cur}
+			seen := map[string]bool{}
+			args := map[string]any{"soql": tc.soql}
+			for pages := 0; ; pages++ {
+				if pages > total {
+					t.Fatal("paging does not end")
+				}
+				out, isErr := call(t, c, "query_records", args)
+				if isErr {
+					t.Fatal(out)
+				}
+				if len(out) > tc.lim.MaxBytes+300 {
+					t.Fatalf("page of %d bytes exceeds the budget", len(out))
+				}
+				lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+				if !strings.HasPrefix(lines[0], fmt.Sprintf("total=%d ", total)) {
+					t.Fatalf("status line %q does not give the total %d", lines[0], total)
+				}
+				if len(lines)-2 > tc.lim.MaxRows {
+					t.Fatalf("%d rows, limit %d", len(lines)-2, tc.lim.MaxRows)
+				}
+				for _, l := range lines[2:] {
+					id := strings.Split(l, ",")[0]
+					if seen[id] {
+						t.Fatalf("row %s returned twice", id)
+					}
+					seen[id] = true
+				}
+				cur := ""
+				if i := strings.Index(lines[0], "cursor="); i >= 0 {
+					cur = lines[0][i+len("cursor="):]
+				}
+				if cur == "" {
+					break
+				}
+				args = map[string]any{"cursor": cur}
+			}
+			if len(seen) != total {
+				t.Fatalf("paging returned %d rows, want %d", len(seen), total)
+			}
+		})
 	}
-	if len(seen) != total {
-		t.Fatalf("paging returned %d rows, want %d", len(seen), total)
-	}
+}
+
+func TestCursorIsBound(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{MaxRows: 5, MaxBytes: 1 << 20})
+	c := e.client(t, nil)
+	out, _ := call(t, c, "query_records", map[string]any{"soql": "SELECT Id FROM Contact"})
+	cur := out[strings.Index(out, "cursor=")+len("cursor=") : strings.IndexByte(out, '\n')]
 	// A tampered cursor is refused.
-	if out, isErr := call(t, c, "query_records", map[string]any{"cursor": "eyJwIjoiIn0.AAAA"}); !isErr || !strings.Contains(out, "invalid cursor") {
+	if out, isErr := call(t, c, "query_records", map[string]any{"cursor": cur[:len(cur)-2] + "AA"}); !isErr || !strings.Contains(out, "invalid cursor") {
 		t.Errorf("tampered cursor: %s", out)
+	}
+	// Another principal cannot use it.
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "query_records"
+	req.Params.Arguments = map[string]any{"cursor": cur}
+	res, err := c.CallTool(server.WithPrincipal(context.Background(), "mallory"), req)
+	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "another user's query") {
+		t.Errorf("another principal used the cursor: %v %+v", err, res)
 	}
 }
 
