@@ -484,7 +484,7 @@ func TestBadInputIsAnIsErrorResult(t *testing.T) {
 		{"create_record", map[string]any{"object": "Nope", "fields": map[string]any{"Name": "x"}}, "unknown object"},
 		{"create_record", map[string]any{"object": "Account", "fields": map[string]any{"Nmae": "x"}}, "no field \"Nmae\""},
 		{"create_record", map[string]any{"object": "Contact", "fields": map[string]any{"FirstName": "x"}}, "LastName"},
-		{"search_records", map[string]any{"text": "a"}, "at least 2"},
+		{"search_records", map[string]any{"text": "a"}, "2 or more characters"},
 		{"describe_object", map[string]any{"object": "Nope"}, "unknown object"},
 		{"log_activity", map[string]any{"type": "fax", "record_id": "001000000000000AAA"}, "not one of"},
 	} {

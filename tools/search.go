@@ -39,7 +39,7 @@ func searchRecords() Tool {
 		Title:  "Search records (SOSL)",
 		Access: policy.Read,
 		Description: "Free-text search across objects, e.g. text \"Acme\" finds accounts, contacts, leads, opportunities and cases mentioning it. " +
-			"Words must be 2+ characters; all words must match. Returns CSV per object.",
+			"All words of 2+ characters must match. Returns CSV per object.",
 		Schema: json.RawMessage(`{"type":"object","properties":{` +
 			`"text":{"type":"string","description":"words to find"},` +
 			`"objects":{"type":"array","items":{"type":"string"},"description":"objects to search (default Account, Contact, Lead, Opportunity, Case)"},` +
@@ -54,15 +54,17 @@ func planSearch(ctx context.Context, c *Call, raw json.RawMessage) (*Plan, error
 	if err != nil {
 		return nil, err
 	}
-	text := strings.Join(strings.Fields(args.Text), " ")
-	if utf8.RuneCountInString(text) < 2 {
-		return nil, userErrorf("text must have at least 2 characters")
-	}
-	for _, w := range strings.Fields(text) {
-		if utf8.RuneCountInString(w) < 2 {
-			return nil, userErrorf("search word %q is too short: every word must have at least 2 characters", w)
+	// Salesforce refuses one-character terms; they add nothing to a search.
+	var words []string
+	for _, w := range strings.Fields(args.Text) {
+		if utf8.RuneCountInString(w) >= 2 {
+			words = append(words, w)
 		}
 	}
+	if len(words) == 0 {
+		return nil, userErrorf("text needs at least one word of 2 or more characters")
+	}
+	text := strings.Join(words, " ")
 	limit := args.Limit
 	switch {
 	case limit == 0:
