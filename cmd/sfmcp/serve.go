@@ -27,9 +27,6 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	if len(cfg.Connections) == 0 {
-		return fmt.Errorf("no connections configured in %s: add one under connections (see README), or try `sfmcp demo`", configName(cfg))
-	}
 	return serve(ctx, cfg, stdin, stdout, stderr)
 }
 
@@ -40,6 +37,9 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	pol, err := policy.New(cfg.Policy, policyTools(all))
 	if err != nil {
 		return fmt.Errorf("%s: %w", configName(cfg), err)
+	}
+	if len(cfg.Connections) == 0 {
+		return fmt.Errorf("no connections configured in %s: add one under connections (see README), or try `sfmcp demo`", configName(cfg))
 	}
 	st, err := connections.OpenStore(cfg.Store)
 	if err != nil {
