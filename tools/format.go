@@ -175,14 +175,17 @@ func jsonString(s string) string {
 // characters other than newline and tab. Record text is untrusted input to the
 // model; what it reads must be what a person sees.
 func Clean(s string) string {
+	if printableASCII(s) {
+		return s
+	}
 	clean := true
 	for _, r := range s {
-		if invisible(r) {
+		if invisible(r) || r == utf8.RuneError {
 			clean = false
 			break
 		}
 	}
-	if clean && utf8.ValidString(s) {
+	if clean {
 		return s
 	}
 	var b strings.Builder
@@ -194,6 +197,17 @@ func Clean(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// printableASCII is the fast path of Clean: most record text is plain ASCII.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
+			return false
+		}
+	}
+	return true
 }
 
 func invisible(r rune) bool {
