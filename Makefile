@@ -30,9 +30,11 @@ test-jsforce: build
 test-e2e: build
 	test/e2e/run.sh
 
+GOLANGCI := $(shell go env GOPATH)/bin/golangci-lint
+
 lint:
-	$(GO) vet $(PKGS)
-	@command -v golangci-lint >/dev/null && golangci-lint run || echo "golangci-lint not installed: ran go vet only"
+	@[ -x $(GOLANGCI) ] || GOFLAGS= $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+	$(GOLANGCI) run ./...
 
 update-schemas:
 	UPDATE_SCHEMAS=1 $(GO) test ./tools/ -run TestSchemaSnapshots
