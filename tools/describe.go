@@ -50,7 +50,16 @@ func planDescribe(ctx context.Context, c *Call, raw json.RawMessage) (*Plan, err
 						names = append(names, o.Name)
 					}
 				}
-				return textResult(fmt.Sprintf("%d queryable objects:\n%s", len(names), strings.Join(names, ","))), nil
+				list, shown := strings.Join(names, ","), len(names)
+				for c.Limits.MaxBytes > 0 && len(list) > c.Limits.MaxBytes && shown > 0 {
+					shown = shown * c.Limits.MaxBytes / len(list)
+					list = strings.Join(names[:shown], ",")
+				}
+				head := fmt.Sprintf("%d queryable objects", len(names))
+				if shown < len(names) {
+					head += fmt.Sprintf(" (first %d shown; the rest are cut by the size limit: describe an object by name)", shown)
+				}
+				return textResult(head + ":\n" + list), nil
 			},
 		}, nil
 	}

@@ -211,3 +211,17 @@ func TestPlanRefusesBeforeCallingSalesforce(t *testing.T) {
 		t.Errorf("bad input reached Salesforce: %+v", reqs)
 	}
 }
+
+func TestDescribeListIsBounded(t *testing.T) {
+	c, _ := newCall(t)
+	full := run(t, c, describeObjectTool(), `{}`)
+	if !strings.Contains(full, "Account") || strings.Contains(full, "cut by the size limit") {
+		t.Fatalf("full list: %s", full)
+	}
+	c.Limits.MaxBytes = 40
+	cut := run(t, c, describeObjectTool(), `{}`)
+	body := cut[strings.IndexByte(cut, '\n')+1:]
+	if len(body) > 40 || !strings.Contains(cut, "cut by the size limit") {
+		t.Errorf("bounded list (%d bytes): %s", len(body), cut)
+	}
+}
