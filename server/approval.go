@@ -18,26 +18,20 @@ const approvalTTL = 10 * time.Minute
 const approvalKey = "approve"
 
 // approve returns nil when the call is approved. Otherwise it returns the
-// result to send: an input-required result asking the person (elicitation),
-// or a refusal.
+// result to send: an input-required result asking the person (elicitation,
+// 2026-07-28), or a refusal.
 //
 // The approval state that travels through the client is signed and bound to
 // the principal, the tool, the digest of the arguments and an expiry, and is
-// used once. Nothing in the tool arguments can approve a call.
+// used once. Nothing in the tool arguments can approve a call; a state sent
+// by a legacy-era client is verified the same way.
 func (h *handler) approve(ctx context.Context, req mcp.CallToolRequest, principal, digest string, plan *tools.Plan) *mcp.CallToolResult {
 	grant := policy.Grant{Principal: principal, Tool: h.tool.Name, ArgsDigest: digest}
 	if state := req.Params.RequestState; state != "" || len(req.Params.InputResponses) > 0 {
 		if err := h.opts.Signer.Verify(state, grant, time.Now()); err != nil {
 			return tools.ErrorResult(fmt.Sprintf("approval refused: %v. Nothing was done; call the tool again to ask for a new approval.", err))
 		}
-		answer := mcpserver.ElicitationResponse(req.Params.InputResponses, approvalKey)
-		if answer == nil {
-			return tools.ErrorResult("approval missing: nothing was done")
-		}
-		if answer.Action != mcp.ElicitationResponseActionAccept || !confirmed(answer.Content) {
-			return tools.ErrorResult(fmt.Sprintf("the user did not approve (%s): nothing was done. Do not retry unless the user asks.", answer.Action))
-		}
-		return nil
+		return verdict(mcpserver.ElicitationResponse(req.Params.InputResponses, approvalKey))
 	}
 	summary := plan.Summary
 	if plan.Preview != nil {
@@ -52,9 +46,7 @@ func (h *handler) approve(ctx context.Context, req mcp.CallToolRequest, principa
 			"Tell the user; an administrator can change the policy for %s in the sfmcp config (policy.tools or policy.objects), or the user can use a client that supports elicitation.",
 			summary, h.tool.Name))
 	}
-	grant.Expires = time.Now().Add(approvalTTL)
-	state := h.opts.Signer.Sign(grant)
-	return mcpserver.NewInputRequestBuilder(state).Elicit(approvalKey, mcp.ElicitationParams{
+	params := mcp.ElicitationParams{
 		Message: "sfmcp asks for your approval.\n" + h.tool.Name + ": " + summary,
 		RequestedSchema: map[string]any{
 			"type": "object",
@@ -63,7 +55,36 @@ func (h *handler) approve(ctx context.Context, req mcp.CallToolRequest, principa
 			},
 			"required": []string{"approve"},
 		},
-	}).ToolResult()
+	}
+	if !mcpserver.IsModernRequest(ctx) {
+		// Before 2026-07-28 the server asks the client itself, within this
+		// call: the answer never travels through the model's side, and a
+		// failed prompt is a result the model can report, not a protocol error.
+		s := mcpserver.ServerFromContext(ctx)
+		if s == nil {
+			return tools.ErrorResult("approval required, and sfmcp could not reach the client to ask: nothing was done")
+		}
+		res, err := s.RequestElicitation(ctx, mcp.ElicitationRequest{Params: params})
+		if err != nil {
+			return tools.ErrorResult(fmt.Sprintf("approval required: %s. Asking the user failed (%v), so nothing was done.", summary, err))
+		}
+		return verdict(res)
+	}
+	// From 2026-07-28 the client asks and calls again with the answer and
+	// this signed state.
+	grant.Expires = time.Now().Add(approvalTTL)
+	return mcpserver.NewInputRequestBuilder(h.opts.Signer.Sign(grant)).Elicit(approvalKey, params).ToolResult()
+}
+
+// verdict is nil when the person approved, else the refusal.
+func verdict(answer *mcp.ElicitationResult) *mcp.CallToolResult {
+	if answer == nil {
+		return tools.ErrorResult("approval missing: nothing was done")
+	}
+	if answer.Action != mcp.ElicitationResponseActionAccept || !confirmed(answer.Content) {
+		return tools.ErrorResult(fmt.Sprintf("the user did not approve (%s): nothing was done. Do not retry unless the user asks.", answer.Action))
+	}
+	return nil
 }
 
 // confirmed reports whether the form's approve box was ticked.
