@@ -494,3 +494,35 @@ func TestBadInputIsAnIsErrorResult(t *testing.T) {
 		}
 	}
 }
+
+// The demo org holds names with zero-width and bidi-override characters; no
+// tool may hand them to the model.
+func TestInvisibleCharactersNeverReachTheModel(t *testing.T) {
+	e := newEnv(t, config.Policy{}, tools.Limits{})
+	c := e.client(t, nil)
+	raw, err := e.sf.Query(context.Background(), "SELECT Id, Name FROM Account", salesforce.QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hostile []string
+	for _, r := range raw.Records {
+		if strings.ContainsAny(r.Get("Name").Str, "\u200b\u202e") {
+			hostile = append(hostile, r.Get("Id").Str)
+		}
+	}
+	if len(hostile) == 0 {
+		t.Fatal("the seed data should contain names with invisible characters")
+	}
+	outs := []string{}
+	out, _ := call(t, c, "query_records", map[string]any{"soql": "SELECT Id, Name FROM Account"})
+	outs = append(outs, out)
+	for _, id := range hostile {
+		out, _ := call(t, c, "get_record", map[string]any{"id": id})
+		outs = append(outs, out)
+	}
+	for _, o := range outs {
+		if strings.ContainsAny(o, "\u200b\u202e\u2066\ufeff") {
+			t.Errorf("invisible characters in a result: %q", o)
+		}
+	}
+}
