@@ -152,8 +152,10 @@ func textResult(text string) *mcp.CallToolResult {
 }
 
 // ErrorResult is an isError result with a message that says what to do next.
+// Messages can quote record values (validation rules, duplicates), so they are
+// cleaned like record text.
 func ErrorResult(msg string) *mcp.CallToolResult {
-	r := textResult(msg)
+	r := textResult(Clean(msg))
 	r.IsError = true
 	return r
 }
