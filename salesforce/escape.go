@@ -2,9 +2,8 @@ package salesforce
 
 import "strings"
 
-// soqlEscaper maps the characters that SOQL string literals must escape (WIRE.md §4.1).
-// strings.Replacer scans the input once, so the backslash is never escaped twice.
-var soqlEscaper = strings.NewReplacer(
+// soqlPairs are the characters that SOQL string literals must escape (WIRE.md §4.1).
+var soqlPairs = []string{
 	`\`, `\\`,
 	`'`, `\'`,
 	`"`, `\"`,
@@ -13,21 +12,14 @@ var soqlEscaper = strings.NewReplacer(
 	"\t", `\t`,
 	"\b", `\b`,
 	"\f", `\f`,
-)
+}
+
+// soqlEscaper applies soqlPairs. strings.Replacer scans the input once, so the
+// backslash is never escaped twice.
+var soqlEscaper = strings.NewReplacer(soqlPairs...)
 
 // likeEscaper adds the LIKE wildcards to the base SOQL escaping.
-var likeEscaper = strings.NewReplacer(
-	`\`, `\\`,
-	`'`, `\'`,
-	`"`, `\"`,
-	"\n", `\n`,
-	"\r", `\r`,
-	"\t", `\t`,
-	"\b", `\b`,
-	"\f", `\f`,
-	`%`, `\%`,
-	`_`, `\_`,
-)
+var likeEscaper = strings.NewReplacer(append(append([]string{}, soqlPairs...), `%`, `\%`, `_`, `\_`)...)
 
 // soslReserved is the SOSL reserved set (WIRE.md §4.4), each escaped with a backslash.
 const soslReserved = `\?&|!{}[]()^~*:"'+-`

@@ -94,9 +94,6 @@ func appendCell(b []byte, s string) []byte {
 // compactJSON renders a nested value (a child subquery result or a compound
 // field) without Salesforce's attributes, cleaning strings.
 func compactJSON(v gjson.Result) string {
-	if v.IsObject() && v.Get("records").IsArray() {
-		v = v.Get("records")
-	}
 	var b strings.Builder
 	writeJSON(&b, v)
 	return b.String()
